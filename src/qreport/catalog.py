@@ -1,0 +1,191 @@
+"""The indicator catalog: one declarative TOML file per report year, checked strictly on load.
+
+Everything else (template, reader, validator, aggregator, report tables) reads this catalog; adding an
+indicator is a data edit in `catalogs/<year>.toml`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from qreport import formula
+from qreport.errors import CatalogError, UnknownYear
+
+Kind = Literal["int", "dec", "pct", "ratio"]
+InputKind = Literal["yes", "base", "derived"]
+CITY_RULES = ("sum", "formula", "wmean", "distinct_majors")
+
+
+class Indicator(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    label: str
+    unit: str
+    kind: Kind
+    input: InputKind
+    city: str
+    seq: int | None = None
+    formula: str | None = None
+    le: str | None = None
+    sum_of: tuple[str, ...] = ()
+    required: bool = False
+    # filled in by the catalog from the table the indicator belongs to
+    table: str = ""
+    sheet: str = ""
+
+    @property
+    def name(self) -> str:
+        """The label without its 其中： prefix, for sentences and messages."""
+        return self.label.removeprefix("其中：")
+
+    @property
+    def typed(self) -> bool:
+        return self.input != "derived"
+
+    @property
+    def is_integer(self) -> bool:
+        return self.kind == "int"
+
+    @property
+    def city_rule(self) -> tuple[str, str | None]:
+        rule, _, arg = self.city.partition(":")
+        return rule, arg or None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Indicator:
+        rule, arg = self.city_rule
+        if rule not in CITY_RULES:
+            raise ValueError(f"{self.id}: 未知的汇总口径 city = {self.city!r}，可选 {', '.join(CITY_RULES)}")
+        if rule == "wmean" and not arg:
+            raise ValueError(f"{self.id}: wmean 须写成 wmean:<权重指标>")
+        if (self.input == "derived") != (self.formula is not None):
+            raise ValueError(f"{self.id}: 只有 input = \"derived\" 的指标有 formula")
+        if self.formula is not None:
+            formula.parse(self.formula)
+        return self
+
+
+class Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    sheet: str
+    sample: bool = False  # a survey sheet: current year only, with a 样本数 column
+    indicators: tuple[Indicator, ...]
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: int
+    previous_year: int
+    table: tuple[Table, ...]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stamp_tables(cls, data: dict) -> dict:
+        for t in data.get("table", []):
+            for ind in t.get("indicators", []):
+                if isinstance(ind, dict):
+                    ind.setdefault("table", t.get("id", ""))
+                    ind.setdefault("sheet", t.get("sheet", ""))
+        return data
+
+    @model_validator(mode="after")
+    def _references(self) -> Catalog:
+        ids = [i.id for t in self.table for i in t.indicators]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"指标代码重复：{', '.join(sorted(dup))}")
+        known = set(ids) | {"sample"}
+        for ind in self.indicators:
+            refs = list(ind.sum_of) + ([ind.le] if ind.le else [])
+            refs += formula.operands(ind.formula) if ind.formula else []
+            rule, arg = ind.city_rule
+            refs += [arg] if rule == "wmean" and arg else []
+            for ref in refs:
+                if ref not in known:
+                    raise ValueError(f"{ind.id} 引用了不存在的指标 {ref}{_suggest(ref, ids)}")
+        return self
+
+    @cached_property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for t in self.table for i in t.indicators)
+
+    @cached_property
+    def by_id(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
+    def __getitem__(self, key: str) -> Indicator:
+        return self.by_id[key]
+
+    @property
+    def typed(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.typed)
+
+    @property
+    def derived(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if not i.typed)
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        return tuple(t.sheet for t in self.table)
+
+    def get_table(self, table_id: str) -> Table:
+        for t in self.table:
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
+
+    def column_names(self) -> tuple[str, str]:
+        """Headers of the previous- and current-year value columns: ('2023年', '2024年')."""
+        return f"{self.previous_year}年", f"{self.year}年"
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    near = difflib.get_close_matches(word, choices, n=1)
+    return f"（是否为 {near[0]}？）" if near else ""
+
+
+def available_years() -> list[int]:
+    folder = resources.files("qreport") / "catalogs"
+    return sorted(int(p.name.removesuffix(".toml")) for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def parse_catalog(text: str, source: str = "catalog") -> Catalog:
+    try:
+        return Catalog.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"指标目录 {source} 不是有效的 TOML：{exc}") from None
+    except ValidationError as exc:
+        raise CatalogError(f"指标目录 {source} 有误：\n{_explain(exc)}") from None
+
+
+def _explain(exc: ValidationError) -> str:
+    fields = list(Indicator.model_fields) + list(Table.model_fields) + list(Catalog.model_fields)
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            key = str(err["loc"][-1])
+            lines.append(f"- {where}: 不认识的键“{key}”{_suggest(key, fields)}")
+        else:
+            lines.append(f"- {where}: {err['msg']}")
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=None)
+def load_catalog(year: int = 2024) -> Catalog:
+    years = available_years()
+    if year not in years:
+        raise UnknownYear(f"没有 {year} 年的指标目录。可用年度：{'、'.join(map(str, years))}。请用 --year 指定其中之一。")
+    text = (resources.files("qreport") / "catalogs" / f"{year}.toml").read_text(encoding="utf-8")
+    return parse_catalog(text, f"{year}.toml")

@@ -1,0 +1,142 @@
+"""The bureau's build configuration, `qreport.toml`: cover, compilation team, narrative, expected schools.
+
+Every key is optional: `build` works on a bare folder of workbooks. A misspelt key is an error that
+names the nearest valid key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from qreport.errors import ConfigError
+
+CONFIG_NAME = "qreport.toml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Region(_Strict):
+    name: str = ""  # 内蒙古自治区巴彦淖尔市
+    short: str = ""  # 巴彦淖尔市, used in sentences; defaults to the full name
+    code: str = ""  # 150800
+
+    @property
+    def short_name(self) -> str:
+        return self.short or self.name
+
+
+class TeamEntry(_Strict):
+    role: str  # 负责人、编制组成员、数据采集、审定
+    members: list[str]
+
+
+class ExpectedSchool(_Strict):
+    name: str
+    short_name: str = ""
+
+
+class Fonts(_Strict):
+    title: str = "方正小标宋简体"
+    heading1: str = "黑体"
+    heading2: str = "楷体_GB2312"
+    body: str = "仿宋_GB2312"
+    table: str = "宋体"
+
+
+class Sizes(_Strict):
+    """Point sizes: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5."""
+
+    title: float = 22
+    heading1: float = 16
+    heading2: float = 16
+    heading3: float = 16
+    body: float = 16
+    table: float = 10.5
+
+
+class Report(_Strict):
+    title: str = "中等职业教育质量年度报告"
+    compiler: str = ""  # 编制单位, e.g. 巴彦淖尔市教育局
+    date: str = ""  # cover date, e.g. 2025年1月
+    statement_date: str = ""  # date under the 内容真实性责任声明
+    narrative: str = "narrative"  # folder of Markdown section texts, relative to the config file
+    outline: str = ""  # an outline TOML replacing the default one, relative to the config file
+    fonts: Fonts = Field(default_factory=Fonts)
+    sizes: Sizes = Field(default_factory=Sizes)
+
+
+class Config(_Strict):
+    year: int = 2024
+    region: Region = Field(default_factory=Region)
+    report: Report = Field(default_factory=Report)
+    team: list[TeamEntry] = Field(default_factory=list)
+    schools: list[ExpectedSchool] = Field(default_factory=list)
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    def resolve(self, relative: str) -> Path:
+        return (self.base_dir / relative).resolve()
+
+    def short_name_of(self, school_name: str) -> str:
+        for s in self.schools:
+            if s.name == school_name:
+                return s.short_name
+        return ""
+
+
+def _fields_of(model: type[BaseModel]) -> list[str]:
+    names = list(model.model_fields)
+    for f in model.model_fields.values():
+        ann = f.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            names += _fields_of(ann)
+    return names
+
+
+def _explain(exc: ValidationError, source: str) -> str:
+    known = _fields_of(Config) + _fields_of(TeamEntry) + _fields_of(ExpectedSchool)
+    lines = [f"配置文件 {source} 有误："]
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            key = str(err["loc"][-1])
+            near = difflib.get_close_matches(key, known, n=1)
+            hint = f"，是否为“{near[0]}”？" if near else "，请删除或改正。"
+            lines.append(f"- {where}：不认识的设置项“{key}”{hint}")
+        elif err["type"] == "missing":
+            lines.append(f"- {where}：缺少必填项。")
+        else:
+            lines.append(f"- {where}：取值不对（{err['msg']}）。")
+    return "\n".join(lines)
+
+
+def load_config(path: Path) -> Config:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件 {path}。") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码的文本。请用 UTF-8 保存。") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {path} 格式有误（{exc}）。请对照 qreport init 生成的示例修改。") from None
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, str(path))) from None
+    config.base_dir = path.parent
+    return config
+
+
+def find_config(folder: Path, explicit: Path | None = None) -> Config:
+    """`--config` if given, else `folder/qreport.toml` if present, else defaults."""
+    if explicit is not None:
+        return load_config(explicit)
+    candidate = folder / CONFIG_NAME
+    if candidate.is_file():
+        return load_config(candidate)
+    return Config(base_dir=folder)

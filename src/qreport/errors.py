@@ -1,0 +1,40 @@
+"""What stops a run. Caught only at the CLI edge and mapped to exit status 2."""
+
+from __future__ import annotations
+
+
+class QreportError(Exception):
+    """A failure the user can fix; `message` is Chinese and says what to do."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+class UnreadableWorkbook(QreportError):
+    """The file is not an .xlsx workbook qreport can open (missing, legacy, encrypted, hostile)."""
+
+    def __init__(self, message: str, *, path: str | None = None, code: str = "unreadable") -> None:
+        super().__init__(message, path=path)
+        self.code = code
+
+
+class CatalogError(QreportError):
+    code = "catalog"
+
+
+class UnknownYear(QreportError):
+    code = "unknown_year"
+
+
+class ConfigError(QreportError):
+    code = "config"
+
+
+class InputError(QreportError):
+    """Unusable input for a command: empty folder, duplicate schools, a bad dataset file."""
+
+    code = "input"

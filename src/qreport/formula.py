@@ -1,0 +1,68 @@
+"""Derived-indicator formulas: plain arithmetic over indicator ids, parsed once, evaluated safely.
+
+The same expression is evaluated in Python (school and city values) and written into the template as
+a live Excel formula, so a school sees the rate qreport will compute.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+
+_ALLOWED = (ast.Expression, ast.BinOp, ast.Name, ast.Load, ast.Constant, ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
+@lru_cache(maxsize=None)
+def parse(expr: str) -> ast.Expression:
+    tree = ast.parse(expr, mode="eval")
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            raise ValueError(f"公式只能包含指标代码、数字和 + - * /：{expr}")
+    return tree
+
+
+def operands(expr: str) -> list[str]:
+    """Indicator ids the formula reads, in order of appearance."""
+    seen: list[str] = []
+    for node in ast.walk(parse(expr)):
+        if isinstance(node, ast.Name) and node.id not in seen:
+            seen.append(node.id)
+    return seen
+
+
+def evaluate(expr: str, values: Mapping[str, float | None]) -> float | None:
+    """The value, or None when an operand is missing or a denominator is zero."""
+
+    def ev(node: ast.AST) -> float | None:
+        if isinstance(node, ast.Expression):
+            return ev(node.body)
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            v = values.get(node.id)
+            return None if v is None else float(v)
+        assert isinstance(node, ast.BinOp)
+        a, b = ev(node.left), ev(node.right)
+        if a is None or b is None:
+            return None
+        if isinstance(node.op, ast.Add):
+            return a + b
+        if isinstance(node.op, ast.Sub):
+            return a - b
+        if isinstance(node.op, ast.Mult):
+            return a * b
+        return None if b == 0 else a / b
+
+    return ev(parse(expr))
+
+
+def to_excel(expr: str, ref: Callable[[str], str]) -> str:
+    """An Excel formula for `expr`, with each id replaced by `ref(id)`; blank when it cannot be made."""
+
+    class Sub(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return ast.copy_location(ast.Name(id=ref(node.id), ctx=ast.Load()), node)
+
+    body = ast.unparse(Sub().visit(ast.parse(expr, mode="eval")))
+    return f'=IFERROR({body},"")'

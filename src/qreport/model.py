@@ -1,0 +1,115 @@
+"""What a school workbook holds once read, and what a build produces. Plain data, no I/O."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from qreport.findings import Finding
+
+
+class YearValue(BaseModel):
+    previous: float | None = None
+    current: float | None = None
+
+    def get(self, which: str) -> float | None:
+        return self.previous if which == "previous" else self.current
+
+
+class MajorRow(BaseModel):
+    code: str
+    name: str = ""
+    year_set: int | None = None
+    previous_classes: float | None = None
+    new_classes: float | None = None
+    students: float | None = None
+    adjustment: str = ""
+    row: int = 0
+
+    @property
+    def open_previous(self) -> bool:
+        """Taught in the previous year: it had classes then."""
+        return bool(self.previous_classes)
+
+    @property
+    def open_current(self) -> bool:
+        """Taught this year: not closed, and has students or newly enrolled classes."""
+        return self.adjustment != "停办" and bool(self.students or self.new_classes)
+
+
+class TextBlock(BaseModel):
+    section: str
+    content: str
+    row: int = 0
+
+
+class Case(BaseModel):
+    chapter: int
+    title: str
+    body: str = ""
+    image: str | None = None  # file name typed in 图片, or None
+    caption: str | None = None
+    row: int = 0
+    image_path: str | None = None  # resolved picture file (typed name, or a picture pasted on the row)
+
+
+class School(BaseModel):
+    """One school's workbook as read: typed inputs only; derived values are computed later."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    file: str
+    name: str = ""
+    short_name: str = ""
+    code: str = ""
+    region: str = ""
+    year: str = ""
+    info: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, YearValue] = Field(default_factory=dict)
+    samples: dict[str, int | None] = Field(default_factory=dict)
+    cells: dict[str, dict[str, str]] = Field(default_factory=dict)  # id -> {"previous": "E5", ...}
+    majors: list[MajorRow] = Field(default_factory=list)
+    has_majors_sheet: bool = False
+    texts: list[TextBlock] = Field(default_factory=list)
+    cases: list[Case] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name or self.file
+
+
+class Provenance(BaseModel):
+    """How one city value was made: the rule (口径) and which schools contributed."""
+
+    rule: str
+    schools: list[str] = Field(default_factory=list)  # contributing schools (names)
+    missing: list[str] = Field(default_factory=list)  # schools without a value
+    note: str = ""  # why the value is absent, when it is
+
+
+class Region(BaseModel):
+    name: str = ""
+    code: str = ""
+
+
+class Dataset(BaseModel):
+    """The result of a build: every indicator for every school and the city, both years, unrounded.
+
+    `school_values[name]` holds inputs and derived values of that school; `city[id]` the city value by
+    the catalog's city rule; `provenance[id]["current"|"previous"]` how each city value was made.
+    """
+
+    year: int
+    region: Region = Field(default_factory=Region)
+    schools: list[School] = Field(default_factory=list)
+    school_values: dict[str, dict[str, YearValue]] = Field(default_factory=dict)
+    city: dict[str, YearValue] = Field(default_factory=dict)
+    provenance: dict[str, dict[str, Provenance]] = Field(default_factory=dict)
+    city_majors: dict[str, list[str] | None] = Field(default_factory=dict)  # "previous"/"current" -> codes
+    findings: list[Finding] = Field(default_factory=list)
+    draft: bool = False
+
+    def value(self, indicator: str, which: str = "current", school: str | None = None) -> float | None:
+        source = self.city if school is None else self.school_values.get(school, {})
+        yv = source.get(indicator)
+        return None if yv is None else yv.get(which)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
 
@@ -182,7 +182,7 @@ def _explain(exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalog(year: int = 2024) -> Catalog:
     years = available_years()
     if year not in years:

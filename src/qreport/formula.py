@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import cache
 
 _ALLOWED = (ast.Expression, ast.BinOp, ast.Name, ast.Load, ast.Constant, ast.Add, ast.Sub, ast.Mult, ast.Div)
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(expr: str) -> ast.Expression:
     tree = ast.parse(expr, mode="eval")
     for node in ast.walk(tree):

@@ -72,6 +72,8 @@ class School(BaseModel):
     texts: list[TextBlock] = Field(default_factory=list)
     cases: list[Case] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    # pictures pasted on the 典型案例 sheet: row -> (file name, bytes); not part of any output
+    pictures: dict[int, tuple[str, bytes]] = Field(default_factory=dict, exclude=True, repr=False)
 
     @property
     def label(self) -> str:

@@ -1,0 +1,272 @@
+"""Read a school workbook into a `School`: rows found by indicator id, columns by header text.
+
+Formatting is never trusted: rows may be moved, inserted or hidden; numbers may be typed as text;
+percent cells may store fractions. What cannot be read becomes a finding, never an exception, except
+for a file that cannot be opened at all (UnreadableWorkbook).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from qreport import layout
+from qreport.catalog import Catalog, Indicator
+from qreport.cells import Parsed, display, parse_cell
+from qreport.findings import Finding, finding
+from qreport.model import Case, MajorRow, School, TextBlock, YearValue
+from qreport.outline import normalize_section
+from qreport.xlsx import Cell, Sheet, cell_ref, read_workbook
+
+HEADER_SCAN_ROWS = 30
+_ID_LIKE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def norm(text: object) -> str:
+    """Header and label text compared loosely: full-width folded, spaces and ：* removed."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    s = unicodedata.normalize("NFKC", str(text))
+    return re.sub(r"[\s:*：]", "", s)
+
+
+class _Reader:
+    def __init__(self, path: Path, catalog: Catalog, file_label: str) -> None:
+        self.path, self.catalog, self.file = path, catalog, file_label
+        self.findings: list[Finding] = []
+
+    def add(self, code: str, **kw: object) -> None:
+        self.findings.append(finding(code, self.file, **kw))  # type: ignore[arg-type]
+
+    # -- cells -----------------------------------------------------------------------------------
+    def number(self, sheet: Sheet, row: int, col: int, ind: Indicator | None, *, integer: bool = False) -> float | None:
+        """A numeric cell, with findings for what had to be interpreted."""
+        cell = sheet.get(row, col)
+        ref = cell_ref(row, col)
+        where = {"sheet": sheet.name, "cell": ref, "indicator": ind.id if ind else None}
+        if cell is not None and cell.formula and not cell.cached:
+            self.add("formula_no_cache", **where)
+            return None
+        if cell is not None and cell.error:
+            self.add("formula_error", value=cell.error, **where)
+            return None
+        parsed = parse_cell(None if cell is None else cell.value)
+        value = self._interpret(parsed, cell, ind, where)
+        return value
+
+    def _interpret(self, parsed: Parsed, cell: Cell | None, ind: Indicator | None, where: dict) -> float | None:
+        raw = "" if cell is None else str(cell.value)
+        if parsed.status in ("blank", "na"):
+            return None
+        if parsed.status == "not_number":
+            self.add("not_a_number", raw=raw, **where)
+            return None
+        if parsed.status == "ambiguous":
+            self.add("ambiguous_number", raw=raw, example=_example(raw), **where)
+            return None
+        value = parsed.value
+        assert value is not None
+        if parsed.status == "number" and cell is not None and cell.percent and ind is not None and ind.kind == "pct":
+            value = round(value * 100, 10)  # Excel percent cell: 0.9114 shown as 91.14%
+        if parsed.status == "text_number":
+            self.add("number_as_text", raw=raw, value=display(value), **where)
+        return value
+
+    # -- sheets ----------------------------------------------------------------------------------
+    def header_row(self, sheet: Sheet, marker: str) -> tuple[int, dict[str, int]] | None:
+        for (row, _col), cell in sorted(sheet.cells.items()):
+            if row > HEADER_SCAN_ROWS:
+                break
+            if norm(cell.value) == marker:
+                headers = {norm(c.value): col for (r, col), c in sheet.cells.items() if r == row and c.value is not None}
+                return row, headers
+        return None
+
+    def read_info(self, sheets: dict[str, Sheet], school: School) -> None:
+        sheet = sheets.get(layout.INFO_SHEET)
+        if sheet is None:
+            self.add("sheet_missing", sheet=layout.INFO_SHEET)
+            return
+        rows: dict[str, int] = {}
+        for (row, col), cell in sorted(sheet.cells.items()):
+            label = norm(cell.value)
+            if col == 1 and label in layout.INFO_LABELS and label not in rows:
+                rows[label] = row
+                value = sheet.value(row, 2)
+                school.info[label] = "" if value is None else display(value) if isinstance(value, float) else str(value).strip()
+        for label in layout.INFO_REQUIRED:
+            if not school.info.get(label):
+                cell = cell_ref(rows[label], 2) if label in rows else None
+                self.add("info_missing", sheet=layout.INFO_SHEET, cell=cell, label=label)
+        year = school.info.get("填报年度", "")
+        digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", year))
+        if year and digits != str(self.catalog.year):
+            self.add("info_year_mismatch", sheet=layout.INFO_SHEET, cell=cell_ref(rows["填报年度"], 2),
+                     value=year, year=self.catalog.year)  # fmt: skip
+        school.name = school.info.get("学校名称", "")
+        school.short_name = school.info.get("学校简称", "")
+        school.code = school.info.get("学校标识码", "")
+        school.region = school.info.get("所在地区", "")
+        school.year = year
+
+    def read_indicators(self, sheets: dict[str, Sheet], school: School) -> None:
+        previous_col, current_col = (norm(c) for c in self.catalog.column_names())
+        located: dict[str, tuple[Sheet, int, dict[str, int]]] = {}
+        for table in self.catalog.table:
+            sheet = sheets.get(table.sheet)
+            if sheet is None:
+                self.add("sheet_missing", sheet=table.sheet)
+                continue
+            found = self.header_row(sheet, layout.ID_HEADER)
+            if found is None:
+                self.add("header_missing", sheet=table.sheet, header=layout.ID_HEADER)
+                continue
+            header, columns = found
+            wanted = [current_col, norm(layout.SAMPLE_HEADER)] if table.sample else [previous_col, current_col]
+            for name in wanted:
+                if name not in columns:
+                    self.add("column_missing", sheet=table.sheet, column=name)
+            self._locate_ids(sheet, header, columns, located)
+        for ind in self.catalog.typed:
+            if ind.id not in located:
+                if ind.sheet in sheets:
+                    self.add("indicator_missing", sheet=ind.sheet, indicator=ind.id, label=ind.label)
+                continue
+            sheet, row, columns = located[ind.id]
+            yv, cells = YearValue(), {}
+            for which, header in (("previous", previous_col), ("current", current_col)):
+                col = columns.get(header)
+                if col is None or (which == "previous" and self.catalog.get_table(ind.table).sample):
+                    continue
+                setattr(yv, which, self.number(sheet, row, col, ind))
+                cells[which] = f"{sheet.name}!{cell_ref(row, col)}"
+            sample_col = columns.get(norm(layout.SAMPLE_HEADER))
+            if sample_col is not None:
+                school.samples[ind.id] = self._sample(sheet, row, sample_col, ind)
+                cells["sample"] = f"{sheet.name}!{cell_ref(row, sample_col)}"
+            school.values[ind.id] = yv
+            school.cells[ind.id] = cells
+
+    def _locate_ids(self, sheet: Sheet, header: int, columns: dict[str, int], located: dict) -> None:
+        id_col = columns[layout.ID_HEADER]
+        for (row, col), cell in sorted(sheet.cells.items()):
+            if col != id_col or row <= header or not isinstance(cell.value, str):
+                continue
+            key = cell.value.strip()
+            if key in self.catalog.by_id:
+                if key in located:
+                    other_sheet, other_row, _ = located[key]
+                    self.add("indicator_duplicate", sheet=sheet.name, cell=cell_ref(row, col), indicator=key,
+                             other=f"{other_sheet.name}!{cell_ref(other_row, id_col)}")  # fmt: skip
+                elif self.catalog[key].typed:
+                    located[key] = (sheet, row, columns)
+            elif _ID_LIKE.match(key):
+                self.add("indicator_unknown", sheet=sheet.name, cell=cell_ref(row, col), value=key,
+                         year=self.catalog.year)  # fmt: skip
+
+    def _sample(self, sheet: Sheet, row: int, col: int, ind: Indicator) -> int | None:
+        cell = sheet.get(row, col)
+        parsed = parse_cell(None if cell is None else cell.value)
+        if parsed.status in ("blank", "na"):
+            return None
+        if parsed.value is None or parsed.value <= 0 or not parsed.value.is_integer():
+            self.add("sample_invalid", sheet=sheet.name, cell=cell_ref(row, col), indicator=ind.id,
+                     raw="" if cell is None else str(cell.value))  # fmt: skip
+            return None
+        return int(parsed.value)
+
+    # -- list sheets -------------------------------------------------------------------------------
+    def list_rows(self, sheets: dict[str, Sheet], name: str, headers: tuple[str, ...]) -> Iterator[tuple[Sheet, int, dict[str, int]]]:
+        sheet = sheets.get(name)
+        if sheet is None:
+            self.add("sheet_missing", sheet=name)
+            return
+        found = self.header_row(sheet, headers[0])
+        if found is None:
+            self.add("header_missing", sheet=name, header=headers[0])
+            return
+        header, columns = found
+        missing = [h for h in headers if norm(h) not in columns]
+        for h in missing:
+            self.add("column_missing", sheet=name, column=h)
+        if missing:
+            return
+        cols = {h: columns[norm(h)] for h in headers}
+        for row in sorted({r for (r, _c) in sheet.cells if r > header}):
+            if any(_text(sheet.value(row, c)) for c in cols.values()) or row in sheet.pictures:
+                yield sheet, row, cols
+
+    def read_majors(self, sheets: dict[str, Sheet], school: School) -> None:
+        school.has_majors_sheet = layout.MAJORS_SHEET in sheets
+        h = layout.MAJORS_HEADERS
+        for sheet, row, cols in self.list_rows(sheets, layout.MAJORS_SHEET, h):
+            num = [self.number(sheet, row, cols[header], None) for header in h[3:6]]
+            year_text = _text(sheet.value(row, cols[h[2]]))
+            year_digits = re.sub(r"\D", "", year_text)
+            school.majors.append(MajorRow(
+                code=_code_text(sheet.value(row, cols[h[0]])), name=_text(sheet.value(row, cols[h[1]])),
+                year_set=int(year_digits) if len(year_digits) == 4 else None,
+                previous_classes=num[0], new_classes=num[1], students=num[2],
+                adjustment=_text(sheet.value(row, cols[h[6]])), row=row,
+            ))  # fmt: skip
+
+    def read_texts(self, sheets: dict[str, Sheet], school: School) -> None:
+        for sheet, row, cols in self.list_rows(sheets, layout.TEXT_SHEET, layout.TEXT_HEADERS):
+            section = normalize_section(_text(sheet.value(row, cols["章节"])))
+            content = _text(sheet.value(row, cols["内容"]), strip=False).strip()
+            school.texts.append(TextBlock(section=section, content=content, row=row))
+
+    def read_cases(self, sheets: dict[str, Sheet], school: School) -> None:
+        h = layout.CASES_HEADERS
+        for sheet, row, cols in self.list_rows(sheets, layout.CASES_SHEET, h):
+            raw_chapter = _text(sheet.value(row, cols[h[0]]))
+            chapter = int(raw_chapter) if raw_chapter.isdigit() else 0
+            if chapter not in layout.CHAPTERS:
+                self.add("case_chapter_invalid", sheet=sheet.name, cell=cell_ref(row, cols[h[0]]), value=raw_chapter)
+            image = _text(sheet.value(row, cols[h[3]])) or None
+            school.cases.append(Case(
+                chapter=chapter, title=_text(sheet.value(row, cols[h[1]])),
+                body=_text(sheet.value(row, cols[h[2]]), strip=False).strip(), image=image,
+                caption=_text(sheet.value(row, cols[h[4]])) or None, row=row,
+            ))  # fmt: skip
+        cases_sheet = sheets.get(layout.CASES_SHEET)
+        if cases_sheet is not None:
+            school.pictures = cases_sheet.pictures
+
+
+def _text(value: object, *, strip: bool = True) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return display(value)
+    text = str(value)
+    return text.strip() if strip else text
+
+
+def _code_text(value: object) -> str:
+    """专业代码 as typed: a number cell 720201.0 and a text cell '720201' are the same code."""
+    return unicodedata.normalize("NFKC", _text(value)).replace(" ", "")
+
+
+def _example(raw: str) -> str:
+    numbers = re.findall(r"\d+(?:\.\d+)?", unicodedata.normalize("NFKC", raw))
+    return numbers[0] if numbers else "0"
+
+
+def read_school(path: Path, catalog: Catalog, *, file_label: str | None = None) -> School:
+    """Read one workbook. Raises UnreadableWorkbook when the file cannot be opened at all."""
+    label = file_label or str(path)
+    sheets = read_workbook(path, pictures_in=(layout.CASES_SHEET,))
+    reader = _Reader(path, catalog, label)
+    school = School(file=label)
+    reader.read_info(sheets, school)
+    reader.read_indicators(sheets, school)
+    reader.read_majors(sheets, school)
+    reader.read_texts(sheets, school)
+    reader.read_cases(sheets, school)
+    school.findings = reader.findings
+    return school

@@ -65,6 +65,8 @@ class Indicator(BaseModel):
             raise ValueError(f"{self.id}: 未知的汇总口径 city = {self.city!r}，可选 {', '.join(CITY_RULES)}")
         if rule == "wmean" and not arg:
             raise ValueError(f"{self.id}: wmean 须写成 wmean:<权重指标>")
+        if rule == "formula" and self.input != "derived":
+            raise ValueError(f"{self.id}: city = \"formula\" 只用于派生指标")
         if (self.input == "derived") != (self.formula is not None):
             raise ValueError(f"{self.id}: 只有 input = \"derived\" 的指标有 formula")
         if self.formula is not None:

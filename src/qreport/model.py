@@ -66,6 +66,7 @@ class School(BaseModel):
     info: dict[str, str] = Field(default_factory=dict)
     values: dict[str, YearValue] = Field(default_factory=dict)
     samples: dict[str, int | None] = Field(default_factory=dict)
+    na: dict[str, set[str]] = Field(default_factory=dict)  # "previous"/"current" -> ids typed as `-` or `/`
     cells: dict[str, dict[str, str]] = Field(default_factory=dict)  # id -> {"previous": "E5", ...}
     majors: list[MajorRow] = Field(default_factory=list)
     has_majors_sheet: bool = False
@@ -108,6 +109,7 @@ class Dataset(BaseModel):
     city: dict[str, YearValue] = Field(default_factory=dict)
     provenance: dict[str, dict[str, Provenance]] = Field(default_factory=dict)
     city_majors: dict[str, list[str] | None] = Field(default_factory=dict)  # "previous"/"current" -> codes
+    city_samples: dict[str, int | None] = Field(default_factory=dict)  # survey id -> total respondents
     findings: list[Finding] = Field(default_factory=list)
     draft: bool = False
 

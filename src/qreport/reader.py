@@ -142,7 +142,11 @@ class _Reader:
                 col = columns.get(header)
                 if col is None or (which == "previous" and self.catalog.get_table(ind.table).sample):
                     continue
-                setattr(yv, which, self.number(sheet, row, col, ind))
+                value = self.number(sheet, row, col, ind)
+                setattr(yv, which, value)
+                cell = sheet.get(row, col)
+                if value is None and parse_cell(None if cell is None else cell.value).status == "na":
+                    school.na.setdefault(which, set()).add(ind.id)
                 cells[which] = f"{sheet.name}!{cell_ref(row, col)}"
             sample_col = columns.get(norm(layout.SAMPLE_HEADER))
             if sample_col is not None:

@@ -1,0 +1,156 @@
+"""City values from school values, exactly by the catalog's city rules, with provenance.
+
+Rates are re-evaluated on summed counts, never averaged; weighted means weight by the catalog's
+weight; sums use math.fsum so the order of schools can never change a city value. A value no rule can
+make is None, with a note saying why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from qreport import formula
+from qreport.catalog import Catalog, Indicator
+from qreport.model import MajorRow, Provenance, YearValue
+
+YEARS = ("previous", "current")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One contributor to a city value: a school, or a lower-level dataset in a roll-up."""
+
+    name: str
+    values: Mapping[str, YearValue]  # every indicator, derived included
+    samples: Mapping[str, int | None]  # respondents per survey indicator (current year)
+    majors: Mapping[str, frozenset[str] | None]  # year -> distinct codes taught, None = no list
+
+
+def derive(values: Mapping[str, YearValue], catalog: Catalog) -> dict[str, YearValue]:
+    """Typed values plus every derived indicator, evaluated in dependency order."""
+    out = {ind.id: values.get(ind.id, YearValue()).model_copy() for ind in catalog.typed}
+    for ind in _derived_in_order(catalog):
+        assert ind.formula is not None
+        out[ind.id] = YearValue(**{
+            which: formula.evaluate(ind.formula, {k: v.get(which) for k, v in out.items()}) for which in YEARS
+        })  # fmt: skip
+    return {ind.id: out[ind.id] for ind in catalog.indicators}
+
+
+def _derived_in_order(catalog: Catalog) -> list[Indicator]:
+    pending = list(catalog.derived)
+    done = {i.id for i in catalog.typed}
+    ordered: list[Indicator] = []
+    while pending:
+        ready = [i for i in pending if set(formula.operands(i.formula or "")) <= done]
+        if not ready:
+            raise ValueError("派生指标的公式存在循环引用：" + "、".join(i.id for i in pending))
+        for i in ready:
+            ordered.append(i)
+            done.add(i.id)
+            pending.remove(i)
+    return ordered
+
+
+def majors_taught(rows: Sequence[MajorRow]) -> dict[str, frozenset[str] | None]:
+    """Distinct codes taught per year; None for a year the list says nothing about."""
+    if not rows:
+        return {"previous": None, "current": None}
+    has_previous = any(m.previous_classes is not None for m in rows)
+    return {
+        "previous": frozenset(m.code for m in rows if m.open_previous) if has_previous else None,
+        "current": frozenset(m.code for m in rows if m.open_current),
+    }
+
+
+def rule_text(ind: Indicator, catalog: Catalog) -> str:
+    """The 口径 of a city value, in Chinese, as recorded in the dataset and the tables workbook."""
+    rule, arg = ind.city_rule
+    if rule == "sum":
+        return f"各校“{ind.name}”之和"
+    if rule == "formula":
+        assert ind.formula is not None
+        text = ind.formula
+        for op in sorted(formula.operands(text), key=len, reverse=True):
+            text = text.replace(op, f"全市{catalog[op].name}")
+        return f"用全市合计重新计算：{text.replace('*', '×').replace('/', '÷')}（不取各校比率的平均）"
+    if rule == "wmean" and arg == "sample":
+        return "以各校样本数（调查人数）为权重的加权平均；有学校未填样本数时不计算"
+    if rule == "wmean":
+        return f"以各校“{catalog[arg or ''].name}”为权重的加权平均"
+    return "各校专业设置表中本年开设的专业代码去重计数"
+
+
+def aggregate(units: Sequence[Unit], catalog: Catalog) -> tuple[dict[str, YearValue], dict[str, dict[str, Provenance]]]:
+    """City values and their provenance for both years."""
+    city: dict[str, YearValue] = {i.id: YearValue() for i in catalog.indicators}
+    prov: dict[str, dict[str, Provenance]] = {}
+    ordered = [i for i in catalog.indicators if i.city_rule[0] != "formula"]
+    ordered += [i for i in _derived_in_order(catalog) if i.city_rule[0] == "formula"]
+    for ind in ordered:
+        prov[ind.id] = {}
+        for which in YEARS:
+            value, p = _city_value(ind, which, units, catalog, city)
+            setattr(city[ind.id], which, value)
+            prov[ind.id][which] = p
+    return city, {i.id: prov[i.id] for i in catalog.indicators}
+
+
+def _city_value(ind: Indicator, which: str, units: Sequence[Unit], catalog: Catalog,
+                city: Mapping[str, YearValue]) -> tuple[float | None, Provenance]:  # fmt: skip
+    rule, arg = ind.city_rule
+    text = rule_text(ind, catalog)
+    have = [u for u in units if u.values.get(ind.id, YearValue()).get(which) is not None]
+    missing = [u.name for u in units if u not in have]
+    names = [u.name for u in have]
+    if rule == "formula":
+        assert ind.formula is not None
+        value = formula.evaluate(ind.formula, {op: city[op].get(which) for op in formula.operands(ind.formula)})
+        note = "" if value is not None else "分子或分母缺失或为零"
+        return value, Provenance(rule=text, schools=names, missing=missing, note=note)
+    if rule == "distinct_majors":
+        return _distinct_majors(which, units, text)
+    if not have:
+        return None, Provenance(rule=text, missing=missing, note="没有学校填报")
+    vals = [u.values[ind.id].get(which) or 0.0 for u in have]
+    if rule == "sum":
+        return math.fsum(vals), Provenance(rule=text, schools=names, missing=missing)
+    weights = [_weight(u, ind, arg or "", which) for u in have]
+    if any(w is None for w in weights):
+        lacking = [u.name for u, w in zip(have, weights, strict=True) if w is None]
+        return None, Provenance(rule=text, schools=names, missing=missing, note="缺少权重：" + "、".join(lacking))
+    total = math.fsum(w for w in weights if w is not None)
+    if total <= 0:
+        return None, Provenance(rule=text, schools=names, missing=missing, note="权重合计为零")
+    value = math.fsum(v * w for v, w in zip(vals, weights, strict=True) if w is not None) / total
+    return value, Provenance(rule=text, schools=names, missing=missing)
+
+
+def _weight(unit: Unit, ind: Indicator, arg: str, which: str) -> float | None:
+    if arg == "sample":
+        return None if which == "previous" else _as_float(unit.samples.get(ind.id))
+    return unit.values.get(arg, YearValue()).get(which)
+
+
+def _as_float(v: int | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def _distinct_majors(which: str, units: Sequence[Unit], text: str) -> tuple[float | None, Provenance]:
+    lists = {u.name: u.majors.get(which) for u in units}
+    names = [n for n, codes in lists.items() if codes is not None]
+    lacking = [n for n, codes in lists.items() if codes is None]
+    if not units or lacking:
+        return None, Provenance(rule=text, schools=names, missing=lacking, note="有学校没有该年度的专业设置表")
+    codes = set().union(*(c for c in lists.values() if c is not None))
+    return float(len(codes)), Provenance(rule=text, schools=names)
+
+
+def city_majors(units: Sequence[Unit]) -> dict[str, list[str] | None]:
+    out: dict[str, list[str] | None] = {}
+    for which in YEARS:
+        lists = [u.majors.get(which) for u in units]
+        out[which] = None if not units or any(c is None for c in lists) else sorted(set().union(*lists))  # type: ignore[arg-type]
+    return out

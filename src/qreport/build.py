@@ -1,0 +1,218 @@
+"""Compile a city: read every workbook in a folder, validate, check the set of schools, aggregate.
+
+`build()` computes and returns a `BuildResult`; writing files (dataset, tables, report) is done by the
+caller (the CLI, or a bureau's own script) with the writers of qreport.dataset, qreport.tables and
+qreport.report.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qreport.aggregate import Unit, aggregate, city_majors, derive, majors_taught
+from qreport.catalog import Catalog, load_catalog
+from qreport.config import Config, find_config
+from qreport.dataset import load_dataset, year_values
+from qreport.errors import InputError
+from qreport.findings import Finding, finding
+from qreport.model import Dataset, Provenance, Region, School, YearValue
+from qreport.outline import Outline, load_outline
+from qreport.validate import FileResult, validate_file
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+# Spreadsheets in other formats a school might send: skipped with a notice, never guessed at.
+OTHER_SHEETS = {".csv", ".ods", ".et", ".xlsb", ".numbers", ".wps"}
+PARALLEL_FROM = 24  # below this, worker start-up costs more than it saves
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class BuildResult:
+    dataset: Dataset
+    config: Config
+    catalog: Catalog
+    outline: Outline
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.dataset.findings
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+
+def discover(folder: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Finding]]:
+    """Workbooks below `folder` in a stable order, and notices for files skipped."""
+    if not folder.is_dir():
+        raise InputError(f"找不到文件夹 {folder}。请指定存放各校工作簿的文件夹。")
+    excluded = {p.resolve() for p in exclude}
+    found, notices = [], []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.resolve() in excluded:
+            continue
+        rel = str(path.relative_to(folder))
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        suffix = path.suffix.lower()
+        if path.name.startswith("~$") or (suffix in OTHER_SHEETS):
+            notices.append(finding("file_skipped", rel))
+        elif suffix in WORKBOOK_SUFFIXES:
+            found.append(path)
+    return found, notices
+
+
+def _read_one(args: tuple[Path, str, int, Path | None]) -> FileResult:
+    path, label, year, outline_path = args
+    return validate_file(path, load_catalog(year), load_outline(outline_path), label=label)
+
+
+def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path: Path | None,
+             *, workers: int | None = None, progress: Progress | None = None) -> list[FileResult]:  # fmt: skip
+    """Validate every workbook, in parallel when there are many; results in input order."""
+    jobs = [(p, str(p.relative_to(folder)), catalog.year, outline_path) for p in paths]
+    workers = workers or os.cpu_count() or 1
+    results: list[FileResult] = []
+    if workers > 1 and len(jobs) >= PARALLEL_FROM:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for i, result in enumerate(pool.map(_read_one, jobs, chunksize=8), 1):
+                results.append(result)
+                if progress:
+                    progress(i, len(jobs), result.findings[0].file if result.findings else str(result.path))
+    else:
+        for i, job in enumerate(jobs, 1):
+            results.append(_read_one(job))
+            if progress:
+                progress(i, len(jobs), job[1])
+    return results
+
+
+def _identity_findings(schools: list[School], config: Config, draft: bool) -> tuple[list[School], list[Finding]]:
+    """Refuse two workbooks of one school; compare the set of schools with the configured one."""
+    kept: list[School] = []
+    out: list[Finding] = []
+    for s in schools:
+        twin = next((k for k in kept if (s.name and k.name == s.name) or (s.code and k.code == s.code)), None)
+        if twin is not None:
+            key = "学校名称" if twin.name == s.name else "学校标识码"
+            out.append(finding("duplicate_school", s.file, other=twin.file, key=key))
+            continue
+        kept.append(s)
+    if config.schools:
+        names = {s.name for s in kept}
+        expected = {e.name for e in config.schools}
+        for e in config.schools:
+            if e.name not in names:
+                f = finding("school_missing", "qreport.toml", school=e.name)
+                out.append(f.model_copy(update={"severity": "warning"}) if draft else f)
+        out += [finding("school_unexpected", s.file, school=s.name) for s in kept if s.name not in expected]
+        order = {e.name: i for i, e in enumerate(config.schools)}
+        kept.sort(key=lambda s: (order.get(s.name, len(order)), s.name))
+        for s in kept:
+            s.short_name = config.short_name_of(s.name) or s.short_name
+    else:
+        kept.sort(key=lambda s: (s.name, s.file))
+    return kept, out
+
+
+def _drop_failed_values(school: School) -> None:
+    """--draft: a value with an error finding on its cell counts as missing."""
+    bad = {(f.sheet, f.cell) for f in school.findings if f.is_error and f.cell}
+    for ind_id, cells in school.cells.items():
+        for which, ref in cells.items():
+            sheet, _, cell = ref.rpartition("!")
+            if (sheet, cell) in bad and which in ("previous", "current"):
+                setattr(school.values[ind_id], which, None)
+
+
+def _apply_previous(previous: dict, dataset: Dataset, catalog: Catalog, source: str) -> list[Finding]:
+    """The previous-year city column from last year's dataset; typed previous values checked against it."""
+    if previous["year"] != catalog.previous_year:
+        raise InputError(f"上年数据集 {source} 是 {previous['year']} 年的，本次编制 {catalog.year} 年，"
+                         f"需要 {catalog.previous_year} 年的数据集。")  # fmt: skip
+    prev_city = year_values(previous.get("city"))
+    for ind in catalog.indicators:
+        dataset.city[ind.id].previous = prev_city.get(ind.id, YearValue()).current
+        dataset.provenance[ind.id]["previous"] = Provenance(rule=f"取自上年数据集 {source} 的本年值")
+    out: list[Finding] = []
+    by_name = {s.get("name"): year_values(s.get("values")) for s in previous.get("schools", []) if isinstance(s, dict)}
+    for school in dataset.schools:
+        last = by_name.get(school.name)
+        if last is None:
+            continue
+        for ind in catalog.typed:
+            typed = school.values.get(ind.id, YearValue()).previous
+            known = last.get(ind.id, YearValue()).current
+            if typed is not None and known is not None and abs(typed - known) > 1e-6:
+                ref = school.cells.get(ind.id, {}).get("previous", "!")
+                sheet, _, cell = ref.rpartition("!")
+                out.append(finding("previous_mismatch", school.file, sheet=sheet or None, cell=cell or None,
+                                   indicator=ind.id, label=ind.label, typed=_fmt(typed), dataset=_fmt(known)))  # fmt: skip
+    return out
+
+
+def _fmt(v: float) -> str:
+    from qreport.cells import display
+
+    return display(v)
+
+
+def units_of(schools: Sequence[School], values: dict[str, dict[str, YearValue]]) -> list[Unit]:
+    return [Unit(s.name, values[s.name], s.samples, majors_taught(s.majors)) for s in schools]
+
+
+def build(folder: Path | str, *, config: Config | None = None, config_path: Path | None = None,
+          previous: Path | None = None, draft: bool = False, year: int | None = None,
+          exclude: Sequence[Path] = (), workers: int | None = None,
+          progress: Progress | None = None) -> BuildResult:  # fmt: skip
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(f"找不到文件夹 {folder}。请指定存放各校工作簿的文件夹。")
+    config = config or find_config(folder, config_path)
+    catalog = load_catalog(year or config.year)
+    outline_path = config.resolve(config.report.outline) if config.report.outline else None
+    outline = load_outline(outline_path)
+    prev_data = load_dataset(previous) if previous else None
+    paths, notices = discover(folder, exclude=exclude)
+    if not paths:
+        raise InputError(f"文件夹 {folder} 中没有 .xlsx 工作簿。请把各校填好的工作簿放进该文件夹。")
+    files = read_all(paths, folder, catalog, outline_path, workers=workers, progress=progress)
+    findings = notices + [f for r in files for f in r.findings]
+    schools, identity = _identity_findings([r.school for r in files if r.school], config, draft)
+    findings += identity
+    if draft:
+        for s in schools:
+            _drop_failed_values(s)
+    values = {s.name: derive(s.values, catalog) for s in schools}
+    units = units_of(schools, values)
+    city, provenance = aggregate(units, catalog)
+    region = Region(name=config.region.name or _common_region(schools), code=config.region.code)
+    dataset = Dataset(
+        year=catalog.year, region=region, schools=schools, school_values=values, city=city,
+        provenance=provenance, city_majors=city_majors(units), city_samples=_city_samples(schools, catalog),
+        draft=draft,
+    )  # fmt: skip
+    if prev_data is not None:
+        findings += _apply_previous(prev_data, dataset, catalog, previous.name if previous else "")
+    dataset.findings = findings
+    return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline, files=files)
+
+
+def _common_region(schools: Sequence[School]) -> str:
+    regions = sorted({s.region for s in schools if s.region})
+    return regions[0] if len(regions) == 1 else ""
+
+
+def _city_samples(schools: Sequence[School], catalog: Catalog) -> dict[str, int | None]:
+    out: dict[str, int | None] = {}
+    for ind in catalog.typed:
+        if ind.city == "wmean:sample":
+            counts = [s.samples.get(ind.id) for s in schools if s.values.get(ind.id, YearValue()).current is not None]
+            out[ind.id] = sum(c for c in counts if c is not None) if counts and None not in counts else None
+    return out

@@ -1,0 +1,103 @@
+"""The dataset JSON (contract): written by `build --dataset`, read back as `--previous` and for roll-ups.
+
+Beyond the contract's keys it records what a statistician and a roll-up need: the rule text (口径) of
+each indicator, the provenance of each city value, the respondents behind survey rates and the
+distinct 专业代码 behind `majors`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from qreport import __version__
+from qreport.atomic import write_text_atomic
+from qreport.catalog import Catalog
+from qreport.errors import InputError
+from qreport.model import Dataset, YearValue
+
+FORMAT = "qreport-dataset/1"
+
+
+def _num(v: float | None) -> float | int | None:
+    """Unrounded, but an integral value is written as an integer (3173, not 3173.0)."""
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() and abs(v) < 2**53 else v
+
+
+def _year_values(values: dict[str, YearValue], catalog: Catalog) -> dict[str, dict[str, Any]]:
+    return {
+        i.id: {"previous": _num(values.get(i.id, YearValue()).previous),
+               "current": _num(values.get(i.id, YearValue()).current)}
+        for i in catalog.indicators
+    }  # fmt: skip
+
+
+def to_json(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:
+    from qreport.aggregate import majors_taught, rule_text
+
+    schools = []
+    for s in dataset.schools:
+        taught = majors_taught(s.majors)
+        schools.append({
+            "name": s.name, "short_name": s.short_name, "file": s.file, "code": s.code,
+            "values": _year_values(dataset.school_values.get(s.name, {}), catalog),
+            "samples": {k: v for k, v in sorted(s.samples.items())},
+            "majors": {w: None if c is None else sorted(c) for w, c in taught.items()},
+        })  # fmt: skip
+    return {
+        "format": FORMAT,
+        "generator": f"qreport {__version__}",
+        "year": dataset.year,
+        "region": dataset.region.model_dump(),
+        "draft": dataset.draft,
+        "schools": schools,
+        "city": _year_values(dataset.city, catalog),
+        "city_samples": dataset.city_samples,
+        "city_majors": dataset.city_majors,
+        "indicators": {
+            i.id: {"label": i.label, "unit": i.unit, "kind": i.kind, "table": i.table, "city": i.city,
+                   "rule": rule_text(i, catalog)}
+            for i in catalog.indicators
+        },  # fmt: skip
+        "provenance": {k: {w: p.model_dump() for w, p in v.items()} for k, v in dataset.provenance.items()},
+        "findings": [f.model_dump() for f in dataset.findings],
+    }
+
+
+def dumps(dataset: Dataset, catalog: Catalog) -> str:
+    return json.dumps(to_json(dataset, catalog), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def write_dataset(dataset: Dataset, catalog: Catalog, path: Path) -> None:
+    write_text_atomic(path, dumps(dataset, catalog))
+
+
+def load_dataset(path: Path) -> dict[str, Any]:
+    """A dataset file as a dict, checked for the keys qreport relies on."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"找不到数据集文件 {path}。") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"数据集文件 {path} 不是有效的 JSON（{exc}）。请使用 qreport build --dataset 生成的文件。") from None
+    if not isinstance(data, dict) or not {"year", "city", "schools"} <= data.keys():
+        raise InputError(f"数据集文件 {path} 缺少 year、city 或 schools。请使用 qreport build --dataset 生成的文件。")
+    if not isinstance(data["year"], int):
+        raise InputError(f"数据集文件 {path} 的 year 应为整数年度。")
+    return data
+
+
+def year_values(raw: dict[str, Any] | None) -> dict[str, YearValue]:
+    """The `values`/`city` mapping of a dataset as YearValue objects (unknown shapes are skipped)."""
+    out: dict[str, YearValue] = {}
+    for key, v in (raw or {}).items():
+        if isinstance(v, dict):
+            out[key] = YearValue(previous=_float(v.get("previous")), current=_float(v.get("current")))
+    return out
+
+
+def _float(v: object) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None

@@ -1,0 +1,203 @@
+"""Validation rules over a read `School`, all driven by the catalog. Pure: findings in, nothing written.
+
+Each rule is a small function `(school, catalog, outline) -> Iterator[Finding]`; `RULES` lists them in
+the order their findings are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from qreport import layout
+from qreport.catalog import Catalog, Indicator
+from qreport.cells import display
+from qreport.findings import Finding, finding
+from qreport.model import School
+from qreport.outline import Outline
+
+YEARS = ("previous", "current")
+YOY_FACTOR = 3
+WAN_YUAN_LIMIT = 100_000
+TOLERANCE = 1e-6
+MAJOR_CODE = re.compile(r"^\d{6}$")
+CATEGORIES_2021 = range(61, 80)  # 专业大类 of the 2021 catalogue: 61 农林牧渔 … 79 公共管理与服务
+RETIRED_CATEGORIES = range(1, 19)  # 2010 catalogue: 01 农林牧渔 … 18 其他
+
+
+def _where(school: School, ind: Indicator, which: str) -> dict[str, str | None]:
+    ref = school.cells.get(ind.id, {}).get(which)
+    if ref is None:
+        return {"sheet": ind.sheet, "cell": None, "indicator": ind.id}
+    sheet, _, cell = ref.rpartition("!")
+    return {"sheet": sheet, "cell": cell, "indicator": ind.id}
+
+
+def _column(catalog: Catalog, which: str) -> str:
+    return catalog.column_names()[0 if which == "previous" else 1]
+
+
+def _present(school: School, catalog: Catalog) -> Iterator[tuple[Indicator, str, float]]:
+    for ind in catalog.typed:
+        yv = school.values.get(ind.id)
+        if yv is None:
+            continue
+        for which in YEARS:
+            v = yv.get(which)
+            if v is not None:
+                yield ind, which, v
+
+
+def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    pct_typical = _typical_percent_scale(school, catalog)
+    for ind, which, v in _present(school, catalog):
+        at = _where(school, ind, which)
+        shown = display(v)
+        if v < 0:
+            yield finding("negative", school.file, **at, label=ind.label, value=shown)
+        elif ind.kind == "int" and not float(v).is_integer():
+            yield finding("not_integer", school.file, **at, label=ind.label, value=shown)
+        elif ind.kind == "pct" and v > 100:
+            yield finding("pct_out_of_range", school.file, **at, label=ind.label, value=shown)
+        elif ind.kind == "pct" and 0 < v <= 1 and pct_typical:
+            yield finding("pct_fraction", school.file, **at, label=ind.label, value=shown)
+        elif ind.unit == "万元" and v > WAN_YUAN_LIMIT:
+            yield finding("wan_yuan_large", school.file, **at, label=ind.label, value=shown)
+
+
+def _typical_percent_scale(school: School, catalog: Catalog) -> bool:
+    """True when most of the school's percentages are on the 0–100 scale (a lone 0.95 is a slip)."""
+    values = [v for ind, _w, v in _present(school, catalog) if ind.kind == "pct" and v > 0]
+    return sum(v > 1 for v in values) > len(values) / 2
+
+
+def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    """Blank current-year inputs: errors for denominators, warnings otherwise. `-` is not blank."""
+    for ind in catalog.typed:
+        if ind.id not in school.cells or school.values[ind.id].current is not None:
+            continue
+        if ind.id in school.na.get("current", set()):
+            continue
+        code = "blank_required" if ind.required else "blank"
+        yield finding(code, school.file, **_where(school, ind, "current"), label=ind.label,
+                      column=_column(catalog, "current"))  # fmt: skip
+
+
+def samples(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    for ind in catalog.typed:
+        has_rate = "sample" in school.cells.get(ind.id, {}) and school.values[ind.id].current is not None
+        if has_rate and school.samples.get(ind.id) is None:
+            yield finding("sample_missing", school.file, **_where(school, ind, "sample"), label=ind.label)
+
+
+def parents(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    """其中 rows may not exceed their parent."""
+    for ind in catalog.typed:
+        if not ind.le or ind.id not in school.values or ind.le not in school.values:
+            continue
+        parent = catalog[ind.le]
+        for which in YEARS:
+            child_v, parent_v = school.values[ind.id].get(which), school.values[ind.le].get(which)
+            if child_v is not None and parent_v is not None and child_v > parent_v + TOLERANCE:
+                yield finding("exceeds_parent", school.file, **_where(school, ind, which), label=ind.label,
+                              value=display(child_v), parent=parent.name, parent_value=display(parent_v))  # fmt: skip
+
+
+def sums(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    """Totals that must equal the sum of their parts."""
+    for ind in catalog.typed:
+        if not ind.sum_of or ind.id not in school.values:
+            continue
+        for which in YEARS:
+            total = school.values[ind.id].get(which)
+            parts = [school.values.get(p) for p in ind.sum_of]
+            part_values = [None if p is None else p.get(which) for p in parts]
+            if total is None or any(v is None for v in part_values):
+                continue
+            expected = sum(v for v in part_values if v is not None)
+            if abs(total - expected) > TOLERANCE:
+                names = "、".join(catalog[p].name for p in ind.sum_of)
+                yield finding("parts_mismatch", school.file, **_where(school, ind, which), label=ind.label,
+                              value=display(total), parts=names, total=display(expected))  # fmt: skip
+
+
+def jumps(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    for ind in catalog.typed:
+        yv = school.values.get(ind.id)
+        if yv is None or not yv.previous or not yv.current or yv.previous < 0 or yv.current < 0:
+            continue
+        ratio = yv.current / yv.previous
+        if ratio > YOY_FACTOR or ratio < 1 / YOY_FACTOR:
+            yield finding("yoy_jump", school.file, **_where(school, ind, "current"), label=ind.label,
+                          previous=display(yv.previous), current=display(yv.current))  # fmt: skip
+
+
+def major_codes(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    sheet = layout.MAJORS_SHEET
+    for m in school.majors:
+        at = {"sheet": sheet, "cell": f"A{m.row}"}
+        if not MAJOR_CODE.match(m.code):
+            yield finding("major_code_format", school.file, **at, value=m.code)
+            continue
+        prefix = int(m.code[:2])
+        if prefix in RETIRED_CATEGORIES:
+            yield finding("major_code_retired", school.file, **at, value=m.code)
+        elif prefix not in CATEGORIES_2021:
+            yield finding("major_code_category", school.file, **at, value=m.code, prefix=m.code[:2])
+        if m.code in seen:
+            yield finding("major_duplicate", school.file, **at, value=m.code, other=seen[m.code])
+        seen.setdefault(m.code, m.row)
+        if not m.name:
+            yield finding("major_name_missing", school.file, sheet=sheet, cell=f"B{m.row}", value=m.code)
+        if m.adjustment and m.adjustment not in layout.ADJUST_CHOICES:
+            yield finding("major_adjust_invalid", school.file, sheet=sheet, cell=f"G{m.row}", value=m.adjustment,
+                          choices="、".join(layout.ADJUST_CHOICES))  # fmt: skip
+
+
+def majors_cross_check(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    """`majors` and `fulltime_students` against the rows of 专业设置."""
+    if not school.majors:
+        return
+    listed = len({m.code for m in school.majors if m.open_current})
+    typed = school.values.get("majors")
+    if "majors" in catalog.by_id and typed is not None and typed.current is not None and typed.current != listed:
+        yield finding("majors_count_mismatch", school.file, **_where(school, catalog["majors"], "current"),
+                      typed=display(typed.current), listed=listed)  # fmt: skip
+    students = [m.students for m in school.majors if m.students is not None]
+    total = school.values.get("fulltime_students")
+    if students and total is not None and total.current is not None and abs(sum(students) - total.current) > TOLERANCE:
+        yield finding("majors_students_mismatch", school.file, **_where(school, catalog["fulltime_students"], "current"),
+                      listed=display(sum(students)), typed=display(total.current))  # fmt: skip
+
+
+def texts(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    for t in school.texts:
+        if t.section not in outline:
+            choices = "、".join(s for s in outline.numbers if s.count(".") == 1)
+            yield finding("section_unknown", school.file, sheet=layout.TEXT_SHEET, cell=f"A{t.row}",
+                          value=t.section or "（空）", choices=choices)  # fmt: skip
+        elif not t.content:
+            yield finding("text_empty", school.file, sheet=layout.TEXT_SHEET, cell=f"B{t.row}", row=t.row)
+
+
+def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    folder = Path(school.file).parent
+    for c in school.cases:
+        missing = [name for name, v in (("标题", c.title), ("正文", c.body)) if not v]
+        if missing:
+            yield finding("case_incomplete", school.file, sheet=layout.CASES_SHEET, cell=f"B{c.row}",
+                          missing="、".join(missing))  # fmt: skip
+        if c.image and c.row not in school.pictures and not (folder / c.image).is_file():
+            yield finding("case_image_missing", school.file, sheet=layout.CASES_SHEET, cell=f"D{c.row}", value=c.image)
+
+
+Rule = Callable[[School, Catalog, Outline], Iterator[Finding]]
+RULES: tuple[Rule, ...] = (
+    value_ranges, blanks, samples, parents, sums, jumps, major_codes, majors_cross_check, texts, cases,
+)  # fmt: skip
+
+
+def check_school(school: School, catalog: Catalog, outline: Outline) -> list[Finding]:
+    return [f for rule in RULES for f in rule(school, catalog, outline)]

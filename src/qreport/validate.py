@@ -1,0 +1,70 @@
+"""Validate school workbooks: read, then apply every rule. Imports nothing of the report stack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qreport.catalog import Catalog, load_catalog
+from qreport.errors import UnreadableWorkbook
+from qreport.findings import Finding
+from qreport.model import School
+from qreport.outline import Outline, load_outline
+from qreport.reader import read_school
+from qreport.rules import check_school
+
+
+@dataclass
+class FileResult:
+    path: Path
+    school: School | None  # None: the file could not be read at all
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> bool:
+        return self.school is None
+
+
+@dataclass
+class Validation:
+    results: list[FileResult]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+    @property
+    def unreadable(self) -> list[FileResult]:
+        return [r for r in self.results if r.unreadable]
+
+    @property
+    def exit_code(self) -> int:
+        """0 no errors, 1 errors found, 2 a file could not be read at all (contract)."""
+        if self.unreadable:
+            return 2
+        return 1 if self.has_errors else 0
+
+
+def unreadable_finding(exc: UnreadableWorkbook, label: str) -> Finding:
+    return Finding(file=label, severity="error", code=exc.code, message=exc.message)
+
+
+def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str | None = None) -> FileResult:
+    name = label or str(path)
+    try:
+        school = read_school(path, catalog, file_label=name)
+    except UnreadableWorkbook as exc:
+        return FileResult(path, None, [unreadable_finding(exc, name)])
+    school.findings = school.findings + check_school(school, catalog, outline)
+    return FileResult(path, school, list(school.findings))
+
+
+def validate_files(paths: Iterable[Path | str], year: int = 2024, outline: Outline | None = None) -> Validation:
+    catalog = load_catalog(year)
+    outline = outline or load_outline()
+    return Validation([validate_file(Path(p), catalog, outline) for p in paths])

@@ -57,7 +57,8 @@ class School(BaseModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    file: str
+    file: str  # as shown to the user (relative to the build folder)
+    path: str = ""  # where it was read from
     name: str = ""
     short_name: str = ""
     code: str = ""

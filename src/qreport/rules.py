@@ -183,7 +183,7 @@ def texts(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
 
 
 def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
-    folder = Path(school.file).parent
+    folder = Path(school.path or school.file).parent
     for c in school.cases:
         missing = [name for name, v in (("标题", c.title), ("正文", c.body)) if not v]
         if missing:

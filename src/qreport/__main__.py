@@ -1,0 +1,3 @@
+from qreport.cli import main
+
+main()

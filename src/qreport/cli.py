@@ -1,0 +1,158 @@
+"""The `qreport` command line: parse options, call the library, render, map failures to exit codes.
+
+No rule, number or file format lives here. Exit status: 0 ok, 1 validation errors, 2 unusable input or
+bad arguments (contract).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from qreport.errors import QreportError
+from qreport.options import Json, Previous, Quiet, Year
+
+app = typer.Typer(
+    name="qreport",
+    help="中等职业教育质量年度报告编制工具：生成学校填报表、校验、全市汇总并生成 Word 报告。",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def fail(exc: QreportError) -> typer.Exit:
+    err.print(f"[bold red]错误：[/]{exc.message}", soft_wrap=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def template(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="要生成的空白填报表。")],
+    year: Year = None,
+    school: Annotated[str | None, typer.Option("--school", help="预填学校名称。")] = None,
+    previous: Previous = None,
+) -> None:
+    """生成学校填报用的空白工作簿（可预填上年数据）。"""
+    from qreport.catalog import load_catalog
+    from qreport.dataset import load_dataset
+    from qreport.template import write_template
+
+    if out_file.suffix.lower() != ".xlsx":
+        err.print(f"[bold red]错误：[/]输出文件应以 .xlsx 结尾（收到 {out_file.name}）。")
+        raise typer.Exit(2)
+    try:
+        catalog = load_catalog(year or 2024)
+        data = load_dataset(previous) if previous else None
+        write_template(out_file, catalog, school=school, previous=data)
+    except QreportError as exc:
+        raise fail(exc) from None
+    err.print(f"已生成填报表：{out_file}")
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE.xlsx...", help="要校验的学校工作簿（可多个）。")],
+    json_out: Json = False,
+    annotate: Annotated[
+        Path | None, typer.Option("--annotate", help="把标出问题单元格的副本写到此文件夹（不改动原文件）。")
+    ] = None,
+    year: Year = None,
+) -> None:
+    """校验学校工作簿，指出需要修改的单元格。"""
+    from qreport.render import findings_listing, summary_line
+    from qreport.validate import validate_files
+
+    try:
+        result = validate_files(files, year or 2024)
+    except QreportError as exc:
+        raise fail(exc) from None
+    findings = result.findings
+    if json_out:
+        print(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=1))
+    else:
+        findings_listing(out, findings)
+        out.print("\n" + summary_line(findings, len(files)))
+    if annotate is not None:
+        _annotate(result, annotate, quiet=json_out)
+    raise typer.Exit(result.exit_code)
+
+
+def _annotate(result, folder: Path, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    from qreport.annotate import annotate
+
+    for r in result.results:
+        if r.unreadable:
+            continue
+        try:
+            written = annotate(r.path, r.findings, folder)
+        except QreportError as exc:
+            raise fail(exc) from None
+        if not quiet:
+            err.print(f"已写出标注副本：{written}")
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="存放各校工作簿的文件夹。")],
+    year: Year = None,
+) -> None:
+    """在文件夹中写入带注释的 qreport.toml 和可编辑的叙述文字文件夹。"""
+    from qreport.scaffold import init_folder
+
+    try:
+        written = init_folder(folder, year or 2024)
+    except QreportError as exc:
+        raise fail(exc) from None
+    for path in written:
+        err.print(f"已写出：{path}")
+
+
+@app.command()
+def build(
+    folder: Annotated[Path | None, typer.Argument(metavar="DIR", help="存放各校工作簿的文件夹。")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Word 报告的文件名。")] = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="数据集 JSON 的文件名。")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="配置文件（默认 DIR/qreport.toml）。")] = None,
+    previous: Previous = None,
+    draft: Annotated[bool, typer.Option("--draft", help="有错误也生成报告（标为草稿）。")] = False,
+    tables: Annotated[Path | None, typer.Option("--tables", help="另存各汇总表及各校明细的 Excel 工作簿。")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice）。")] = False,
+    from_datasets: Annotated[
+        list[Path] | None, typer.Option("--from-datasets", help="由下级数据集汇总（省、市由市、旗县数据集汇总）。")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="并行读取的进程数（默认为 CPU 核数）。")] = None,
+    json_out: Json = False,
+    quiet: Quiet = False,
+) -> None:
+    """读取文件夹中的全部工作簿，校验、汇总，写出 Word 报告和数据集。"""
+    from qreport.pipeline import BuildOptions, run_build
+
+    opts = BuildOptions(
+        folder=folder, output=output, dataset=dataset, config=config, previous=previous, draft=draft,
+        tables=tables, pdf=pdf, from_datasets=from_datasets or [], workers=workers, json=json_out,
+        quiet=quiet or json_out,
+    )  # fmt: skip
+    try:
+        code = run_build(opts, out=out, err=err)
+    except QreportError as exc:
+        raise fail(exc) from None
+    except KeyboardInterrupt:
+        err.print("已中断，未写出任何文件。")
+        raise typer.Exit(130) from None
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("已中断。")
+        sys.exit(130)

@@ -1,0 +1,145 @@
+"""`qreport build` end to end: build, show progress and summary, write the outputs.
+
+Outputs are written only when the build has no errors (or with --draft), each one atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from qreport.build import BuildResult, build
+from qreport.errors import InputError
+from qreport.findings import counts
+from qreport.render import findings_listing, school_table, summary_line
+
+
+@dataclass
+class BuildOptions:
+    folder: Path | None
+    output: Path | None = None
+    dataset: Path | None = None
+    config: Path | None = None
+    previous: Path | None = None
+    draft: bool = False
+    tables: Path | None = None
+    pdf: bool = False
+    from_datasets: list[Path] = field(default_factory=list)
+    workers: int | None = None
+    json: bool = False
+    quiet: bool = False
+
+
+def default_stem(result: BuildResult) -> str:
+    region = result.config.region.short_name or result.dataset.region.name or "全市"
+    return f"{region}{result.catalog.year}年中职质量年报"
+
+
+def _compile(opts: BuildOptions, err: Console) -> BuildResult:
+    outputs = [p for p in (opts.output, opts.dataset, opts.tables) if p]
+    if opts.from_datasets:
+        from qreport.rollup import build_from_datasets
+
+        if opts.folder is not None and not opts.folder.is_dir():
+            raise InputError(f"找不到文件夹 {opts.folder}。")
+        return build_from_datasets(opts.from_datasets, config_path=opts.config, folder=opts.folder)
+    if opts.folder is None:
+        raise InputError("请指定存放各校工作簿的文件夹（qreport build 文件夹），或用 --from-datasets 指定下级数据集。")
+    show = not opts.quiet and sys.stderr.isatty()
+    if not show:
+        return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,
+                     exclude=outputs, workers=opts.workers)  # fmt: skip
+    columns = (TextColumn("读取工作簿"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+               TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,
+                     exclude=outputs, workers=opts.workers, progress=progress)  # fmt: skip
+
+
+def run_build(opts: BuildOptions, *, out: Console, err: Console) -> int:
+    result = _compile(opts, err)
+    findings = result.findings
+    if opts.json:
+        print(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=1))
+    elif findings:
+        findings_listing(out, findings)
+    if not opts.quiet:
+        _summary(result, err)
+    if result.has_errors and not opts.draft:
+        err.print("[bold red]有校验错误，未生成报告和数据集。[/]请按上面的提示修改工作簿后重新编制，"
+                  "或加 --draft 先生成草稿。")  # fmt: skip
+        return 1
+    written = write_outputs(result, opts)
+    if not opts.quiet:
+        for path in written:
+            err.print(f"已写出：{path}")
+    return 0
+
+
+def _summary(result: BuildResult, err: Console) -> None:
+    rows = []
+    for r in result.files:
+        e, w = counts(r.findings)
+        name = r.school.label if r.school else "（无法读取）"
+        rows.append((name, r.findings[0].file if r.findings else str(r.path), e, w))
+    if rows:
+        err.print(school_table(rows, f"{result.catalog.year} 年各校工作簿"))
+    err.print(summary_line(result.findings, len(result.files)))
+
+
+def write_outputs(result: BuildResult, opts: BuildOptions) -> list[Path]:
+    from qreport.dataset import write_dataset
+    from qreport.report import write_report
+
+    stem = default_stem(result) + ("（草稿）" if result.dataset.draft else "")
+    docx = opts.output or Path(f"{stem}.docx")
+    dataset = opts.dataset or docx.with_suffix(".json")
+    written = []
+    write_dataset(result.dataset, result.catalog, dataset)
+    written.append(dataset)
+    if opts.tables:
+        from qreport.tables import write_tables
+
+        write_tables(result.dataset, result.catalog, opts.tables)
+        written.append(opts.tables)
+    with tempfile.TemporaryDirectory(prefix="qreport-") as tmp:
+        resolve_pictures(result, Path(tmp))
+        report = write_report(result.dataset, result.config, result.catalog, docx, outline=result.outline)
+    written.append(docx)
+    if report.placeholders:
+        Console(stderr=True).print(
+            f"[yellow]提示：[/]{len(report.placeholders)} 个章节还没有文字，已放入【待补充】占位："
+            + "、".join(report.placeholders), soft_wrap=True)  # fmt: skip
+    if opts.pdf:
+        from qreport.report.pdf import convert_to_pdf
+
+        pdf = docx.with_suffix(".pdf")
+        convert_to_pdf(docx, pdf)
+        written.append(pdf)
+    return written
+
+
+def resolve_pictures(result: BuildResult, tmp: Path) -> None:
+    """Give every case its picture file: a file named in 图片 beside the workbook, or one pasted on the row."""
+    for school in result.dataset.schools:
+        base = Path(school.path or school.file).parent
+        for i, case in enumerate(school.cases):
+            named = base / case.image if case.image else None
+            if named is not None and named.is_file():
+                case.image_path = str(named)
+            elif case.row in school.pictures:
+                name, data = school.pictures[case.row]
+                target = tmp / f"{abs(hash(school.file))}-{i}-{name}"
+                target.write_bytes(data)
+                case.image_path = str(target)

@@ -116,7 +116,7 @@ def _write_rows(table: _Table, records: Iterable[Mapping[str, Any]], keys: Mappi
         if unknown:
             raise ValueError(f"不认识的键：{', '.join(sorted(unknown))}（可用：{', '.join(keys)}）")
         for key, value in record.items():
-            table.ws.cell(row=row, column=table.column(keys[key]), value=value)
+            table.ws.cell(row=row, column=table.column(keys[key])).value = value
         row += 1
 
 
@@ -151,12 +151,12 @@ def fill_workbook(
         for ind_id, pair in (values or {}).items():
             table, row = _row_of(ind_id, rows, catalog)
             previous, current = pair
-            table.ws.cell(row=row, column=table.column(current_header), value=current)
+            table.ws.cell(row=row, column=table.column(current_header)).value = current
             if previous_header in table.columns:
-                table.ws.cell(row=row, column=table.columns[previous_header], value=previous)
+                table.ws.cell(row=row, column=table.columns[previous_header]).value = previous
         for ind_id, count in (samples or {}).items():
             table, row = _row_of(ind_id, rows, catalog)
-            table.ws.cell(row=row, column=table.column(layout.SAMPLE_HEADER), value=count)
+            table.ws.cell(row=row, column=table.column(layout.SAMPLE_HEADER)).value = count
     if majors:
         _write_rows(_list_table(wb, layout.MAJORS_SHEET, layout.MAJORS_HEADERS[0]), majors, MAJOR_KEYS)
     if texts:
@@ -190,4 +190,4 @@ def _fill_info(wb: Workbook, info: Mapping[str, str | int]) -> None:
             raise ValueError(
                 f"“{layout.INFO_SHEET}”A 列没有“{label}”（可用：{'、'.join(layout.INFO_LABELS)}）"
             )
-        ws.cell(row=labels[label], column=2, value=value)
+        ws.cell(row=labels[label], column=2).value = value  # None clears

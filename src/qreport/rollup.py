@@ -1,0 +1,73 @@
+"""Compile a higher level (province, or a city from its 旗县) from lower-level datasets.
+
+Each dataset stands in for one contributor: its city values, the respondents behind its survey rates
+and the distinct 专业代码 it taught are exactly what the city rules need, so a province value is made
+by the same rules as a city value, never by averaging city rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from qreport.aggregate import Unit, aggregate, city_majors
+from qreport.build import BuildResult
+from qreport.catalog import load_catalog
+from qreport.config import find_config, load_config
+from qreport.dataset import load_dataset, year_values
+from qreport.errors import InputError
+from qreport.findings import Finding
+from qreport.model import Dataset, Region, School
+from qreport.outline import load_outline
+
+
+def _unit(data: dict, source: Path) -> tuple[Unit, School]:
+    region = data.get("region") or {}
+    name = str(region.get("name") or source.stem)
+    majors = data.get("city_majors") or {}
+    unit = Unit(
+        name=name,
+        values=year_values(data.get("city")),
+        samples={k: v for k, v in (data.get("city_samples") or {}).items() if isinstance(v, int) or v is None},
+        majors={w: None if majors.get(w) is None else frozenset(majors[w]) for w in ("previous", "current")},
+    )
+    school = School(file=str(source), path=str(source), name=name, short_name=name, code=str(region.get("code") or ""))
+    return unit, school
+
+
+def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = None,
+                        folder: Path | None = None) -> BuildResult:  # fmt: skip
+    if not paths:
+        raise InputError("请用 --from-datasets 指定至少一个下级数据集。")
+    config = load_config(config_path) if config_path else find_config(folder or Path("."), None)
+    datasets = [(p, load_dataset(p)) for p in paths]
+    years = {d["year"] for _p, d in datasets}
+    if len(years) != 1:
+        raise InputError("下级数据集的年度不一致：" + "、".join(f"{p.name}={d['year']}" for p, d in datasets))
+    catalog = load_catalog(years.pop())
+    units, schools, findings = [], [], []
+    for p, data in datasets:
+        unit, school = _unit(data, p)
+        if any(u.name == unit.name for u in units):
+            raise InputError(f"{p} 与另一个数据集是同一地区（{unit.name}）。请只保留一个。")
+        units.append(unit)
+        schools.append(school)
+        findings += [Finding.model_validate(f) for f in data.get("findings", []) if isinstance(f, dict)]
+    city, provenance = aggregate(units, catalog)
+    dataset = Dataset(
+        year=catalog.year, region=Region(name=config.region.name, code=config.region.code), schools=schools,
+        school_values={u.name: dict(u.values) for u in units}, city=city, provenance=provenance,
+        city_majors=city_majors(units), city_samples=_samples(units, catalog), findings=findings,
+        draft=any(d.get("draft") for _p, d in datasets),
+    )  # fmt: skip
+    outline = load_outline(config.resolve(config.report.outline) if config.report.outline else None)
+    return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline)
+
+
+def _samples(units: Sequence[Unit], catalog) -> dict[str, int | None]:  # type: ignore[no-untyped-def]
+    out: dict[str, int | None] = {}
+    for ind in catalog.typed:
+        if ind.city == "wmean:sample":
+            counts = [u.samples.get(ind.id) for u in units if u.values.get(ind.id) and u.values[ind.id].current is not None]
+            out[ind.id] = sum(c for c in counts if c is not None) if counts and None not in counts else None
+    return out

@@ -260,7 +260,7 @@ def _text_width(text: str) -> float:
     return sum(2.0 if ord(ch) >= 0x2000 else 1.1 for ch in text)
 
 
-def _fit_rows(ws: Worksheet, first_row: int) -> None:
+def fit_row_heights(ws: Worksheet, first_row: int) -> None:
     """Set heights of rows with wrapped text: Excel and LibreOffice do not autofit them on open."""
     for row in ws.iter_rows(min_row=first_row):
         lines = 1
@@ -390,7 +390,7 @@ def _guide_sheet(ws: Worksheet, catalog: Catalog) -> None:
         _put(ws, 2 + i, 1, i, center=True)
         _put(ws, 2 + i, 2, line, wrap=True)
     _widths(ws, (6, 100))
-    _fit_rows(ws, 3)
+    fit_row_heights(ws, 3)
     _protect(ws)
     _print_setup(ws, None)
 
@@ -427,7 +427,7 @@ def _info_sheet(ws: Worksheet, catalog: Catalog, prefill: Mapping[str, Any]) -> 
             dv.add(f"B{row}")
             ws.add_data_validation(dv)
     _widths(ws, (14, 44, 36))
-    _fit_rows(ws, FIRST_ROW)
+    fit_row_heights(ws, FIRST_ROW)
     ws.freeze_panes = f"A{FIRST_ROW}"
     _protect(ws)
     _print_setup(ws, None)
@@ -470,7 +470,7 @@ def _indicator_sheet(
         _put(ws, row, note_col, row_note(ind, catalog, table.sample), size=10, wrap=True)
     checks.apply(ws)
     _widths(ws, (6, 44, 8, 30, 12, 12, 52))
-    _fit_rows(ws, FIRST_ROW)
+    fit_row_heights(ws, FIRST_ROW)
     ws.freeze_panes = f"E{FIRST_ROW}"
     _protect(ws)
     _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}", landscape=True)

@@ -53,10 +53,14 @@ def independent(indicator: str, which: str) -> float:
     if indicator == "student_teacher_ratio":
         return total("fulltime_students") / total("fulltime_teachers")
     if indicator == "monthly_income":
-        pairs = [(s["monthly_income"], s["employed_total"]) for s in v.values() if s["monthly_income"] is not None]
+        pairs = [
+            (s["monthly_income"], s["employed_total"]) for s in v.values() if s["monthly_income"] is not None
+        ]
         return sum(a * b for a, b in pairs) / sum(b for _a, b in pairs)
     if indicator == "appropriation_per_student":
-        return sum(s["appropriation_per_student"] * s["fulltime_students"] for s in v.values()) / total("fulltime_students")
+        return sum(s["appropriation_per_student"] * s["fulltime_students"] for s in v.values()) / total(
+            "fulltime_students"
+        )
     if indicator == "sat_students":
         return (87.6 * 2000 + 91.14 * 500 + 95.45 * 50) / 2550
     return total(indicator)
@@ -99,9 +103,11 @@ def test_value_no_rule_can_make_is_null_not_zero() -> None:
 
 
 def test_distinct_majors_counts_codes_once_across_schools() -> None:
-    rows_a = [MajorRow(code="720201", previous_classes=3, new_classes=1, students=100, adjustment="未调"),
-              MajorRow(code="730301", previous_classes=0, new_classes=1, students=30, adjustment="新增"),
-              MajorRow(code="140800", previous_classes=0, new_classes=0, students=None, adjustment="停办")]
+    rows_a = [
+        MajorRow(code="720201", previous_classes=3, new_classes=1, students=100, adjustment="未调"),
+        MajorRow(code="730301", previous_classes=0, new_classes=1, students=30, adjustment="新增"),
+        MajorRow(code="140800", previous_classes=0, new_classes=0, students=None, adjustment="停办"),
+    ]
     rows_b = [MajorRow(code="720201", previous_classes=2, new_classes=1, students=80, adjustment="未调")]
     units = [Unit("甲", {}, {}, majors_taught(rows_a)), Unit("乙", {}, {}, majors_taught(rows_b))]
     city, _ = aggregate(units, CATALOG)

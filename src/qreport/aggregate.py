@@ -83,7 +83,9 @@ def rule_text(ind: Indicator, catalog: Catalog) -> str:
     return "各校专业设置表中本年开设的专业代码去重计数"
 
 
-def aggregate(units: Sequence[Unit], catalog: Catalog) -> tuple[dict[str, YearValue], dict[str, dict[str, Provenance]]]:
+def aggregate(
+    units: Sequence[Unit], catalog: Catalog
+) -> tuple[dict[str, YearValue], dict[str, dict[str, Provenance]]]:
     """City values and their provenance for both years."""
     city: dict[str, YearValue] = {i.id: YearValue() for i in catalog.indicators}
     prov: dict[str, dict[str, Provenance]] = {}
@@ -107,7 +109,9 @@ def _city_value(ind: Indicator, which: str, units: Sequence[Unit], catalog: Cata
     names = [u.name for u in have]
     if rule == "formula":
         assert ind.formula is not None
-        value = formula.evaluate(ind.formula, {op: city[op].get(which) for op in formula.operands(ind.formula)})
+        value = formula.evaluate(
+            ind.formula, {op: city[op].get(which) for op in formula.operands(ind.formula)}
+        )
         note = "" if value is not None else "分子或分母缺失或为零"
         return value, Provenance(rule=text, schools=names, missing=missing, note=note)
     if rule == "distinct_majors":
@@ -120,7 +124,9 @@ def _city_value(ind: Indicator, which: str, units: Sequence[Unit], catalog: Cata
     weights = [_weight(u, ind, arg or "", which) for u in have]
     if any(w is None for w in weights):
         lacking = [u.name for u, w in zip(have, weights, strict=True) if w is None]
-        return None, Provenance(rule=text, schools=names, missing=missing, note="缺少权重：" + "、".join(lacking))
+        return None, Provenance(
+            rule=text, schools=names, missing=missing, note="缺少权重：" + "、".join(lacking)
+        )
     total = math.fsum(w for w in weights if w is not None)
     if total <= 0:
         return None, Provenance(rule=text, schools=names, missing=missing, note="权重合计为零")
@@ -143,7 +149,9 @@ def _distinct_majors(which: str, units: Sequence[Unit], text: str) -> tuple[floa
     names = [n for n, codes in lists.items() if codes is not None]
     lacking = [n for n, codes in lists.items() if codes is None]
     if not units or lacking:
-        return None, Provenance(rule=text, schools=names, missing=lacking, note="有学校没有该年度的专业设置表")
+        return None, Provenance(
+            rule=text, schools=names, missing=lacking, note="有学校没有该年度的专业设置表"
+        )
     codes = set().union(*(c for c in lists.values() if c is not None))
     return float(len(codes)), Provenance(rule=text, schools=names)
 

@@ -90,7 +90,7 @@ def _mark_cells(wb: Workbook, findings: Iterable[Finding]) -> dict[int, str]:
     by_cell: dict[tuple[str, str], list[tuple[int, Finding]]] = {}
     for i, f in enumerate(findings):
         match = _CELL.fullmatch((f.cell or "").strip())
-        if f.sheet in wb.sheetnames and match:
+        if f.sheet is not None and f.sheet in wb.sheetnames and match:
             ref = _anchor(wb[f.sheet], f"{match.group(1).upper()}{match.group(2)}")
             by_cell.setdefault((f.sheet, ref), []).append((i, f))
     for (sheet, ref), items in by_cell.items():
@@ -146,8 +146,8 @@ def _summary_sheet(wb: Workbook, findings: Sequence[Finding], marked: dict[int, 
             link.font = Font(name=FONT_NAME, size=11, color="0563C1", underline="single", charset=134)
     if not findings:
         ws.cell(row=header + 1, column=1, value="未发现问题。").font = _FONT
-    for col, width in zip("ABCDEF", (6, 24, 12, 8, 6, 90), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (6, 24, 12, 8, 6, 90), strict=True):
+        ws.column_dimensions[letter].width = width
     fit_row_heights(ws, header + 1)
     ws.freeze_panes = f"A{header + 1}"
     ws.page_setup.orientation = "landscape"

@@ -25,7 +25,7 @@ def _default_mode() -> int:
 _NEW_FILE_MODE = _default_mode()
 
 
-def write_atomic(path: Path, writer: Callable[[Path], None]) -> None:
+def write_atomic(path: Path, writer: Callable[[Path], object]) -> None:
     """Call `writer` with a temporary path in `path`'s folder, then move the result onto `path`."""
     path = Path(path)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)

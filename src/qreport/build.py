@@ -93,7 +93,9 @@ def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path
     return results
 
 
-def _identity_findings(schools: list[School], config: Config, draft: bool) -> tuple[list[School], list[Finding]]:
+def _identity_findings(
+    schools: list[School], config: Config, draft: bool
+) -> tuple[list[School], list[Finding]]:
     """Refuse two workbooks of one school; compare the set of schools with the configured one."""
     kept: list[School] = []
     out: list[Finding] = []
@@ -141,7 +143,11 @@ def _apply_previous(previous: dict, dataset: Dataset, catalog: Catalog, source: 
         dataset.city[ind.id].previous = prev_city.get(ind.id, YearValue()).current
         dataset.provenance[ind.id]["previous"] = Provenance(rule=f"取自上年数据集 {source} 的本年值")
     out: list[Finding] = []
-    by_name = {s.get("name"): year_values(s.get("values")) for s in previous.get("schools", []) if isinstance(s, dict)}
+    by_name = {
+        s.get("name"): year_values(s.get("values"))
+        for s in previous.get("schools", [])
+        if isinstance(s, dict)
+    }
     for school in dataset.schools:
         last = by_name.get(school.name)
         if last is None:
@@ -213,6 +219,10 @@ def _city_samples(schools: Sequence[School], catalog: Catalog) -> dict[str, int 
     out: dict[str, int | None] = {}
     for ind in catalog.typed:
         if ind.city == "wmean:sample":
-            counts = [s.samples.get(ind.id) for s in schools if s.values.get(ind.id, YearValue()).current is not None]
+            counts = [
+                s.samples.get(ind.id)
+                for s in schools
+                if s.values.get(ind.id, YearValue()).current is not None
+            ]
             out[ind.id] = sum(c for c in counts if c is not None) if counts and None not in counts else None
     return out

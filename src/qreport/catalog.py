@@ -66,9 +66,9 @@ class Indicator(BaseModel):
         if rule == "wmean" and not arg:
             raise ValueError(f"{self.id}: wmean 须写成 wmean:<权重指标>")
         if rule == "formula" and self.input != "derived":
-            raise ValueError(f"{self.id}: city = \"formula\" 只用于派生指标")
+            raise ValueError(f'{self.id}: city = "formula" 只用于派生指标')
         if (self.input == "derived") != (self.formula is not None):
-            raise ValueError(f"{self.id}: 只有 input = \"derived\" 的指标有 formula")
+            raise ValueError(f'{self.id}: 只有 input = "derived" 的指标有 formula')
         if self.formula is not None:
             formula.parse(self.formula)
         return self
@@ -188,6 +188,8 @@ def _explain(exc: ValidationError) -> str:
 def load_catalog(year: int = 2024) -> Catalog:
     years = available_years()
     if year not in years:
-        raise UnknownYear(f"没有 {year} 年的指标目录。可用年度：{'、'.join(map(str, years))}。请用 --year 指定其中之一。")
+        raise UnknownYear(
+            f"没有 {year} 年的指标目录。可用年度：{'、'.join(map(str, years))}。请用 --year 指定其中之一。"
+        )
     text = (resources.files("qreport") / "catalogs" / f"{year}.toml").read_text(encoding="utf-8")
     return parse_catalog(text, f"{year}.toml")

@@ -59,7 +59,9 @@ def template(
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE.xlsx...", help="要校验的学校工作簿（可多个）。")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE.xlsx...", help="要校验的学校工作簿（可多个）。")
+    ],
     json_out: Json = False,
     annotate: Annotated[
         Path | None, typer.Option("--annotate", help="把标出问题单元格的副本写到此文件夹（不改动原文件）。")
@@ -120,15 +122,22 @@ def build(
     folder: Annotated[Path | None, typer.Argument(metavar="DIR", help="存放各校工作簿的文件夹。")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Word 报告的文件名。")] = None,
     dataset: Annotated[Path | None, typer.Option("--dataset", help="数据集 JSON 的文件名。")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="配置文件（默认 DIR/qreport.toml）。")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="配置文件（默认 DIR/qreport.toml）。")
+    ] = None,
     previous: Previous = None,
     draft: Annotated[bool, typer.Option("--draft", help="有错误也生成报告（标为草稿）。")] = False,
-    tables: Annotated[Path | None, typer.Option("--tables", help="另存各汇总表及各校明细的 Excel 工作簿。")] = None,
+    tables: Annotated[
+        Path | None, typer.Option("--tables", help="另存各汇总表及各校明细的 Excel 工作簿。")
+    ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice）。")] = False,
     from_datasets: Annotated[
-        list[Path] | None, typer.Option("--from-datasets", help="由下级数据集汇总（省、市由市、旗县数据集汇总）。")
+        list[Path] | None,
+        typer.Option("--from-datasets", help="由下级数据集汇总（省、市由市、旗县数据集汇总）。"),
     ] = None,
-    workers: Annotated[int | None, typer.Option("--workers", help="并行读取的进程数（默认为 CPU 核数）。")] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="并行读取的进程数（默认为 CPU 核数）。")
+    ] = None,
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> None:

@@ -123,7 +123,9 @@ def load_config(path: Path) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码的文本。请用 UTF-8 保存。") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {path} 格式有误（{exc}）。请对照 qreport init 生成的示例修改。") from None
+        raise ConfigError(
+            f"配置文件 {path} 格式有误（{exc}）。请对照 qreport init 生成的示例修改。"
+        ) from None
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:

@@ -58,8 +58,14 @@ def to_json(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:
         "city_samples": dataset.city_samples,
         "city_majors": dataset.city_majors,
         "indicators": {
-            i.id: {"label": i.label, "unit": i.unit, "kind": i.kind, "table": i.table, "city": i.city,
-                   "rule": rule_text(i, catalog)}
+            i.id: {
+                "label": i.label,
+                "unit": i.unit,
+                "kind": i.kind,
+                "table": i.table,
+                "city": i.city,
+                "rule": rule_text(i, catalog),
+            }
             for i in catalog.indicators
         },  # fmt: skip
         "provenance": {k: {w: p.model_dump() for w, p in v.items()} for k, v in dataset.provenance.items()},
@@ -82,9 +88,13 @@ def load_dataset(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise InputError(f"找不到数据集文件 {path}。") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"数据集文件 {path} 不是有效的 JSON（{exc}）。请使用 qreport build --dataset 生成的文件。") from None
+        raise InputError(
+            f"数据集文件 {path} 不是有效的 JSON（{exc}）。请使用 qreport build --dataset 生成的文件。"
+        ) from None
     if not isinstance(data, dict) or not {"year", "city", "schools"} <= data.keys():
-        raise InputError(f"数据集文件 {path} 缺少 year、city 或 schools。请使用 qreport build --dataset 生成的文件。")
+        raise InputError(
+            f"数据集文件 {path} 缺少 year、city 或 schools。请使用 qreport build --dataset 生成的文件。"
+        )
     if not isinstance(data["year"], int):
         raise InputError(f"数据集文件 {path} 的 year 应为整数年度。")
     return data

@@ -181,7 +181,7 @@ def _fill_info(wb: Workbook, info: Mapping[str, str | int]) -> None:
     if layout.INFO_SHEET not in wb.sheetnames:
         raise ValueError(f"工作簿中没有工作表“{layout.INFO_SHEET}”")
     ws = wb[layout.INFO_SHEET]
-    labels = {}
+    labels: dict[str, int] = {}
     for r, (label,) in enumerate(ws.iter_rows(min_col=1, max_col=1, values_only=True), 1):
         if isinstance(label, str):
             labels.setdefault(label.strip(), r)

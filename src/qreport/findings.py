@@ -19,60 +19,129 @@ CODES: dict[str, tuple[Severity, str]] = {
     "file_missing": ("error", "找不到文件。请检查路径是否正确。"),
     "not_a_file": ("error", "这是一个文件夹，不是工作簿。请指定 .xlsx 文件。"),
     "empty_file": ("error", "文件是空的（0 字节）。请重新保存或重新导出该工作簿。"),
-    "not_xlsx": ("error", "不是 .xlsx 工作簿（无法按 Excel 文件打开）。请在 Excel 或 WPS 中另存为 .xlsx 格式。"),
-    "legacy_xls": ("error", "这是旧版 .xls 格式。请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再提交。"),
-    "encrypted": ("error", "工作簿设置了打开密码。请在 Excel 中取消密码保护（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存。"),
-    "zip_bomb": ("error", "工作簿解压后过大或压缩比异常（{detail}），为安全起见拒绝读取。请用模板重新填写后另存。"),
+    "not_xlsx": (
+        "error",
+        "不是 .xlsx 工作簿（无法按 Excel 文件打开）。请在 Excel 或 WPS 中另存为 .xlsx 格式。",
+    ),
+    "legacy_xls": (
+        "error",
+        "这是旧版 .xls 格式。请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再提交。",
+    ),
+    "encrypted": (
+        "error",
+        "工作簿设置了打开密码。请在 Excel 中取消密码保护（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存。",
+    ),
+    "zip_bomb": (
+        "error",
+        "工作簿解压后过大或压缩比异常（{detail}），为安全起见拒绝读取。请用模板重新填写后另存。",
+    ),
     "corrupt": ("error", "工作簿已损坏，无法读取（{detail}）。请在 Excel 中打开并另存为 .xlsx 后再试。"),
     # layout
-    "sheet_missing": ("error", "缺少工作表“{sheet}”。请使用 qreport template 生成的模板，不要删除或重命名工作表。"),
+    "sheet_missing": (
+        "error",
+        "缺少工作表“{sheet}”。请使用 qreport template 生成的模板，不要删除或重命名工作表。",
+    ),
     "header_missing": ("error", "工作表“{sheet}”中找不到含“{header}”的表头行。请恢复模板中的表头行。"),
     "column_missing": ("error", "工作表“{sheet}”的表头缺少“{column}”列。请恢复模板中的该列。"),
-    "indicator_missing": ("error", "找不到指标代码为 {indicator}（{label}）的行。请从模板中恢复该行，指标代码列不要修改。"),
+    "indicator_missing": (
+        "error",
+        "找不到指标代码为 {indicator}（{label}）的行。请从模板中恢复该行，指标代码列不要修改。",
+    ),
     "indicator_duplicate": ("error", "指标代码 {indicator} 出现了两次（另见 {other}）。请删除多余的一行。"),
-    "indicator_unknown": ("warning", "指标代码“{value}”不在 {year} 年指标目录中，该行未读取。如为误改，请改回模板中的代码。"),
+    "indicator_unknown": (
+        "warning",
+        "指标代码“{value}”不在 {year} 年指标目录中，该行未读取。如为误改，请改回模板中的代码。",
+    ),
     # cell values
     "number_as_text": ("warning", "“{raw}”按 {value} 读取。请直接填写数字 {value}。"),
     "not_a_number": ("error", "“{raw}”不是数字。请填写数字；不适用请填“-”。"),
     "ambiguous_number": ("error", "“{raw}”无法确定是哪个数字。请只填写一个数字，例如 {example}。"),
     "negative": ("error", "{label}不能为负数（填写了 {value}）。请填写 0 或正数。"),
     "not_integer": ("error", "{label}应为整数（填写了 {value}）。请填写整数。"),
-    "pct_out_of_range": ("error", "{label}是百分比，应在 0 到 100 之间（填写了 {value}）。例如 97.2 表示 97.2%。"),
-    "pct_fraction": ("warning", "{label}填写了 {value}，像是小数形式的比例。百分比请填 0–100 之间的数，例如 97.2 表示 97.2%。"),
-    "wan_yuan_large": ("warning", "{label}单位是万元，填写了 {value}，是否按元填写？请换算成万元（元 ÷ 10000）。"),
-    "formula_no_cache": ("error", "单元格是公式，但没有保存计算结果。请在 Excel 或 WPS 中打开该文件、保存后再校验，或直接填写数值。"),
+    "pct_out_of_range": (
+        "error",
+        "{label}是百分比，应在 0 到 100 之间（填写了 {value}）。例如 97.2 表示 97.2%。",
+    ),
+    "pct_fraction": (
+        "warning",
+        "{label}填写了 {value}，像是小数形式的比例。百分比请填 0–100 之间的数，例如 97.2 表示 97.2%。",
+    ),
+    "wan_yuan_large": (
+        "warning",
+        "{label}单位是万元，填写了 {value}，是否按元填写？请换算成万元（元 ÷ 10000）。",
+    ),
+    "formula_no_cache": (
+        "error",
+        "单元格是公式，但没有保存计算结果。请在 Excel 或 WPS 中打开该文件、保存后再校验，或直接填写数值。",
+    ),
     "formula_error": ("error", "单元格的公式结果是错误值 {value}。请改为填写数值。"),
     "blank": ("warning", "{label}（{column}）未填写。请填写数值；不适用请填“-”。"),
     "blank_required": ("error", "{label}（{column}）未填写。它是计算比率的分母，必须填写数值。"),
     # consistency
     "exceeds_parent": ("error", "{label}（{value}）不能大于{parent}（{parent_value}）。请核对这两项。"),
     "parts_mismatch": ("error", "{label}（{value}）应等于{parts}之和（{total}）。请核对这几项。"),
-    "yoy_jump": ("warning", "{label}从上年的 {previous} 变为 {current}，变化超过 3 倍。请确认没有多填或少填位数。"),
-    "previous_mismatch": ("warning", "{label}上年值填写为 {typed}，与上年数据集中的 {dataset} 不一致。请核对。"),
-    "sample_missing": ("warning", "{label}没有填写样本数，全市满意度将无法按样本数加权。请填写参与调查的人数。"),
+    "yoy_jump": (
+        "warning",
+        "{label}从上年的 {previous} 变为 {current}，变化超过 3 倍。请确认没有多填或少填位数。",
+    ),
+    "previous_mismatch": (
+        "warning",
+        "{label}上年值填写为 {typed}，与上年数据集中的 {dataset} 不一致。请核对。",
+    ),
+    "sample_missing": (
+        "warning",
+        "{label}没有填写样本数，全市满意度将无法按样本数加权。请填写参与调查的人数。",
+    ),
     "sample_invalid": ("error", "样本数“{raw}”应为正整数（参与调查的人数）。"),
     # basic information
     "info_missing": ("error", "基本信息缺少“{label}”。请在 B 列填写。"),
-    "info_year_mismatch": ("error", "填报年度是“{value}”，但本次校验的是 {year} 年。请填写 {year}，或用 --year {value} 校验。"),
+    "info_year_mismatch": (
+        "error",
+        "填报年度是“{value}”，但本次校验的是 {year} 年。请填写 {year}，或用 --year {value} 校验。",
+    ),
     # majors list
     "major_code_format": ("error", "专业代码“{value}”应为 6 位数字（2021 年版中职专业目录），例如 720201。"),
-    "major_code_retired": ("warning", "专业代码“{value}”是 2010 年版旧目录的代码。请改用 2021 年版目录中的对应代码（6 位，以 61–79 开头）。"),
-    "major_code_category": ("error", "专业代码“{value}”的专业大类“{prefix}”不在 2021 年版目录中（应为 61–79）。请核对代码。"),
+    "major_code_retired": (
+        "warning",
+        "专业代码“{value}”是 2010 年版旧目录的代码。请改用 2021 年版目录中的对应代码（6 位，以 61–79 开头）。",
+    ),
+    "major_code_category": (
+        "error",
+        "专业代码“{value}”的专业大类“{prefix}”不在 2021 年版目录中（应为 61–79）。请核对代码。",
+    ),
     "major_duplicate": ("error", "专业代码 {value} 重复出现（另见第 {other} 行）。每个专业只填一行。"),
     "major_name_missing": ("warning", "专业代码 {value} 没有填写专业名称。"),
     "major_adjust_invalid": ("error", "调整情况“{value}”无效。请从下拉列表中选择：{choices}。"),
-    "majors_count_mismatch": ("error", "专业数量填写为 {typed}，但“专业设置”表中本年开设（未停办且有学生或新招班级）的专业有 {listed} 个。请使两处一致。"),
-    "majors_students_mismatch": ("warning", "“专业设置”中本年在校生数合计 {listed}，与全日制在校生人数 {typed} 不一致。请核对。"),
+    "majors_count_mismatch": (
+        "error",
+        "专业数量填写为 {typed}，但“专业设置”表中本年开设（未停办且有学生或新招班级）的专业有 {listed} 个。请使两处一致。",
+    ),
+    "majors_students_mismatch": (
+        "warning",
+        "“专业设置”中本年在校生数合计 {listed}，与全日制在校生人数 {typed} 不一致。请核对。",
+    ),
     # narrative and cases
-    "section_unknown": ("error", "章节“{value}”不是报告大纲中的节号。请填写如 1.1、2.3 的节号（可选：{choices}）。"),
+    "section_unknown": (
+        "error",
+        "章节“{value}”不是报告大纲中的节号。请填写如 1.1、2.3 的节号（可选：{choices}）。",
+    ),
     "text_empty": ("warning", "第 {row} 行填写了章节但没有内容。"),
     "case_chapter_invalid": ("error", "章“{value}”应为 1 到 7 之间的整数。"),
     "case_incomplete": ("warning", "案例缺少{missing}。请补充。"),
-    "case_image_missing": ("warning", "找不到图片文件“{value}”。请把图片放在工作簿所在文件夹，或直接粘贴到该行。"),
+    "case_image_missing": (
+        "warning",
+        "找不到图片文件“{value}”。请把图片放在工作簿所在文件夹，或直接粘贴到该行。",
+    ),
     # build (a folder of workbooks)
     "duplicate_school": ("error", "与 {other} 是同一所学校（{key}相同）。请只保留一个工作簿。"),
-    "school_missing": ("error", "配置中预期的学校“{school}”没有工作簿。请收齐后再编制，或用 --draft 先出草稿。"),
-    "school_unexpected": ("warning", "学校“{school}”不在配置的学校名单中。请核对学校名称，或在 qreport.toml 中补充。"),
+    "school_missing": (
+        "error",
+        "配置中预期的学校“{school}”没有工作簿。请收齐后再编制，或用 --draft 先出草稿。",
+    ),
+    "school_unexpected": (
+        "warning",
+        "学校“{school}”不在配置的学校名单中。请核对学校名称，或在 qreport.toml 中补充。",
+    ),
     "file_skipped": ("warning", "不是 .xlsx 工作簿，已跳过。"),
     "year_mismatch_previous": ("warning", "上年数据集是 {found} 年的，本次编制 {year} 年，上年值未采用。"),
 }

@@ -17,7 +17,15 @@ INDICATOR_HEADERS = ("序号", "指标", "单位", ID_HEADER)  # then the year c
 NOTE_HEADER = "填报说明"
 
 MAJORS_SHEET = "专业设置"
-MAJORS_HEADERS = ("专业代码", "专业名称", "设置年份", "上年班级数", "本年新招班级数", "本年在校生数", "调整情况")
+MAJORS_HEADERS = (
+    "专业代码",
+    "专业名称",
+    "设置年份",
+    "上年班级数",
+    "本年新招班级数",
+    "本年在校生数",
+    "调整情况",
+)
 ADJUST_CHOICES = ("未调", "新增", "调整", "停办")
 RETIRED_ADJUSTMENT = "停办"
 

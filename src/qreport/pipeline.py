@@ -50,7 +50,9 @@ def _compile(opts: BuildOptions, err: Console) -> BuildResult:
             raise InputError(f"找不到文件夹 {opts.folder}。")
         return build_from_datasets(opts.from_datasets, config_path=opts.config, folder=opts.folder)
     if opts.folder is None:
-        raise InputError("请指定存放各校工作簿的文件夹（qreport build 文件夹），或用 --from-datasets 指定下级数据集。")
+        raise InputError(
+            "请指定存放各校工作簿的文件夹（qreport build 文件夹），或用 --from-datasets 指定下级数据集。"
+        )
     show = not opts.quiet and sys.stderr.isatty()
     if not show:
         return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,

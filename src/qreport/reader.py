@@ -43,7 +43,9 @@ class _Reader:
         self.findings.append(finding(code, self.file, **kw))  # type: ignore[arg-type]
 
     # -- cells -----------------------------------------------------------------------------------
-    def number(self, sheet: Sheet, row: int, col: int, ind: Indicator | None, *, integer: bool = False) -> float | None:
+    def number(
+        self, sheet: Sheet, row: int, col: int, ind: Indicator | None, *, integer: bool = False
+    ) -> float | None:
         """A numeric cell, with findings for what had to be interpreted."""
         cell = sheet.get(row, col)
         ref = cell_ref(row, col)
@@ -58,7 +60,9 @@ class _Reader:
         value = self._interpret(parsed, cell, ind, where)
         return value
 
-    def _interpret(self, parsed: Parsed, cell: Cell | None, ind: Indicator | None, where: dict) -> float | None:
+    def _interpret(
+        self, parsed: Parsed, cell: Cell | None, ind: Indicator | None, where: dict
+    ) -> float | None:
         raw = "" if cell is None else str(cell.value)
         if parsed.status in ("blank", "na"):
             return None
@@ -70,7 +74,13 @@ class _Reader:
             return None
         value = parsed.value
         assert value is not None
-        if parsed.status == "number" and cell is not None and cell.percent and ind is not None and ind.kind == "pct":
+        if (
+            parsed.status == "number"
+            and cell is not None
+            and cell.percent
+            and ind is not None
+            and ind.kind == "pct"
+        ):
             value = round(value * 100, 10)  # Excel percent cell: 0.9114 shown as 91.14%
         if parsed.status == "text_number":
             self.add("number_as_text", raw=raw, value=display(value), **where)
@@ -82,7 +92,11 @@ class _Reader:
             if row > HEADER_SCAN_ROWS:
                 break
             if norm(cell.value) == marker:
-                headers = {norm(c.value): col for (r, col), c in sheet.cells.items() if r == row and c.value is not None}
+                headers = {
+                    norm(c.value): col
+                    for (r, col), c in sheet.cells.items()
+                    if r == row and c.value is not None
+                }
                 return row, headers
         return None
 
@@ -97,7 +111,13 @@ class _Reader:
             if col == 1 and label in layout.INFO_LABELS and label not in rows:
                 rows[label] = row
                 value = sheet.value(row, 2)
-                school.info[label] = "" if value is None else display(value) if isinstance(value, float) else str(value).strip()
+                school.info[label] = (
+                    ""
+                    if value is None
+                    else display(value)
+                    if isinstance(value, float)
+                    else str(value).strip()
+                )
         for label in layout.INFO_REQUIRED:
             if not school.info.get(label):
                 cell = cell_ref(rows[label], 2) if label in rows else None
@@ -126,7 +146,9 @@ class _Reader:
                 self.add("header_missing", sheet=table.sheet, header=layout.ID_HEADER)
                 continue
             header, columns = found
-            wanted = [current_col, norm(layout.SAMPLE_HEADER)] if table.sample else [previous_col, current_col]
+            wanted = (
+                [current_col, norm(layout.SAMPLE_HEADER)] if table.sample else [previous_col, current_col]
+            )
             for name in wanted:
                 if name not in columns:
                     self.add("column_missing", sheet=table.sheet, column=name)
@@ -184,7 +206,9 @@ class _Reader:
         return int(parsed.value)
 
     # -- list sheets -------------------------------------------------------------------------------
-    def list_rows(self, sheets: dict[str, Sheet], name: str, headers: tuple[str, ...]) -> Iterator[tuple[Sheet, int, dict[str, int]]]:
+    def list_rows(
+        self, sheets: dict[str, Sheet], name: str, headers: tuple[str, ...]
+    ) -> Iterator[tuple[Sheet, int, dict[str, int]]]:
         sheet = sheets.get(name)
         if sheet is None:
             self.add("sheet_missing", sheet=name)
@@ -230,7 +254,12 @@ class _Reader:
             raw_chapter = _text(sheet.value(row, cols[h[0]]))
             chapter = int(raw_chapter) if raw_chapter.isdigit() else 0
             if chapter not in layout.CHAPTERS:
-                self.add("case_chapter_invalid", sheet=sheet.name, cell=cell_ref(row, cols[h[0]]), value=raw_chapter)
+                self.add(
+                    "case_chapter_invalid",
+                    sheet=sheet.name,
+                    cell=cell_ref(row, cols[h[0]]),
+                    value=raw_chapter,
+                )
             image = _text(sheet.value(row, cols[h[3]])) or None
             school.cases.append(Case(
                 chapter=chapter, title=_text(sheet.value(row, cols[h[1]])),
@@ -264,7 +293,8 @@ def _example(raw: str) -> str:
 def read_school(path: Path, catalog: Catalog, *, file_label: str | None = None) -> School:
     """Read one workbook. Raises UnreadableWorkbook when the file cannot be opened at all."""
     label = file_label or str(path)
-    sheets = read_workbook(path, pictures_in=(layout.CASES_SHEET,))
+    wanted = frozenset((layout.INFO_SHEET, *catalog.sheets, *layout.LIST_SHEETS))
+    sheets = read_workbook(path, only=wanted, pictures_in=(layout.CASES_SHEET,))
     reader = _Reader(path, catalog, label)
     school = School(file=label, path=str(path))
     reader.read_info(sheets, school)

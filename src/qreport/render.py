@@ -25,7 +25,9 @@ def findings_listing(console: Console, findings: Sequence[Finding]) -> None:
             for f in in_sheet:
                 where = f"{f.cell}：" if f.cell else ""
                 indent = "    " if sheet else "  "
-                console.print(f"{indent}{LEVEL[f.severity]} {where}{f.message}", highlight=False, soft_wrap=True)
+                console.print(
+                    f"{indent}{LEVEL[f.severity]} {where}{f.message}", highlight=False, soft_wrap=True
+                )
 
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:

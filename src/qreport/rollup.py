@@ -28,10 +28,14 @@ def _unit(data: dict, source: Path) -> tuple[Unit, School]:
     unit = Unit(
         name=name,
         values=year_values(data.get("city")),
-        samples={k: v for k, v in (data.get("city_samples") or {}).items() if isinstance(v, int) or v is None},
+        samples={
+            k: v for k, v in (data.get("city_samples") or {}).items() if isinstance(v, int) or v is None
+        },
         majors={w: None if majors.get(w) is None else frozenset(majors[w]) for w in ("previous", "current")},
     )
-    school = School(file=str(source), path=str(source), name=name, short_name=name, code=str(region.get("code") or ""))
+    school = School(
+        file=str(source), path=str(source), name=name, short_name=name, code=str(region.get("code") or "")
+    )
     return unit, school
 
 
@@ -68,6 +72,10 @@ def _samples(units: Sequence[Unit], catalog) -> dict[str, int | None]:  # type: 
     out: dict[str, int | None] = {}
     for ind in catalog.typed:
         if ind.city == "wmean:sample":
-            counts = [u.samples.get(ind.id) for u in units if u.values.get(ind.id) and u.values[ind.id].current is not None]
+            counts = [
+                u.samples.get(ind.id)
+                for u in units
+                if u.values.get(ind.id) and u.values[ind.id].current is not None
+            ]
             out[ind.id] = sum(c for c in counts if c is not None) if counts and None not in counts else None
     return out

@@ -162,12 +162,22 @@ def majors_cross_check(school: School, catalog: Catalog, outline: Outline) -> It
         return
     listed = len({m.code for m in school.majors if m.open_current})
     typed = school.values.get("majors")
-    if "majors" in catalog.by_id and typed is not None and typed.current is not None and typed.current != listed:
+    if (
+        "majors" in catalog.by_id
+        and typed is not None
+        and typed.current is not None
+        and typed.current != listed
+    ):
         yield finding("majors_count_mismatch", school.file, **_where(school, catalog["majors"], "current"),
                       typed=display(typed.current), listed=listed)  # fmt: skip
     students = [m.students for m in school.majors if m.students is not None]
     total = school.values.get("fulltime_students")
-    if students and total is not None and total.current is not None and abs(sum(students) - total.current) > TOLERANCE:
+    if (
+        students
+        and total is not None
+        and total.current is not None
+        and abs(sum(students) - total.current) > TOLERANCE
+    ):
         yield finding("majors_students_mismatch", school.file, **_where(school, catalog["fulltime_students"], "current"),
                       listed=display(sum(students)), typed=display(total.current))  # fmt: skip
 
@@ -190,7 +200,9 @@ def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
             yield finding("case_incomplete", school.file, sheet=layout.CASES_SHEET, cell=f"B{c.row}",
                           missing="、".join(missing))  # fmt: skip
         if c.image and c.row not in school.pictures and not (folder / c.image).is_file():
-            yield finding("case_image_missing", school.file, sheet=layout.CASES_SHEET, cell=f"D{c.row}", value=c.image)
+            yield finding(
+                "case_image_missing", school.file, sheet=layout.CASES_SHEET, cell=f"D{c.row}", value=c.image
+            )
 
 
 Rule = Callable[[School, Catalog, Outline], Iterator[Finding]]

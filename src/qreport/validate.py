@@ -64,7 +64,9 @@ def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str 
     return FileResult(path, school, list(school.findings))
 
 
-def validate_files(paths: Iterable[Path | str], year: int = 2024, outline: Outline | None = None) -> Validation:
+def validate_files(
+    paths: Iterable[Path | str], year: int = 2024, outline: Outline | None = None
+) -> Validation:
     catalog = load_catalog(year)
     outline = outline or load_outline()
     return Validation([validate_file(Path(p), catalog, outline) for p in paths])

@@ -157,3 +157,17 @@ def test_unreadable_input_raises_and_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(UnreadableWorkbook):
         annotate(bad, [], tmp_path / "out")
     assert not (tmp_path / "out" / "坏.xlsx").exists()
+
+
+def test_pictures_pasted_in_cases_survive_in_the_copy(school: Path, tmp_path: Path) -> None:
+    from openpyxl.drawing.image import Image as XlImage
+    from PIL import Image
+
+    picture = tmp_path / "photo.png"
+    Image.new("RGB", (40, 30), "red").save(picture)
+    wb = load_workbook(school)
+    wb[layout.CASES_SHEET].add_image(XlImage(str(picture)), "D4")
+    with_picture = tmp_path / "with_picture.xlsx"
+    wb.save(with_picture)
+    out = annotate(with_picture, sample_findings(with_picture.name), tmp_path / "out")
+    assert len(load_workbook(out)[layout.CASES_SHEET]._images) == 1

@@ -37,12 +37,13 @@ def evaluate(expr: str, values: Mapping[str, float | None]) -> float | None:
     def ev(node: ast.AST) -> float | None:
         if isinstance(node, ast.Expression):
             return ev(node.body)
-        if isinstance(node, ast.Constant):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             return float(node.value)
         if isinstance(node, ast.Name):
             v = values.get(node.id)
             return None if v is None else float(v)
-        assert isinstance(node, ast.BinOp)
+        if not isinstance(node, ast.BinOp):
+            raise ValueError(f"公式只能包含指标代码、数字和 + - * /：{ast.unparse(node)}")
         a, b = ev(node.left), ev(node.right)
         if a is None or b is None:
             return None

@@ -120,8 +120,8 @@ class _Reader:
                 )
         for label in layout.INFO_REQUIRED:
             if not school.info.get(label):
-                cell = cell_ref(rows[label], 2) if label in rows else None
-                self.add("info_missing", sheet=layout.INFO_SHEET, cell=cell, label=label)
+                ref = cell_ref(rows[label], 2) if label in rows else None
+                self.add("info_missing", sheet=layout.INFO_SHEET, cell=ref, label=label)
         year = school.info.get("填报年度", "")
         digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", year))
         if year and digits != str(self.catalog.year):
@@ -161,7 +161,7 @@ class _Reader:
             sheet, row, columns = located[ind.id]
             yv, cells = YearValue(), {}
             for which, header in (("previous", previous_col), ("current", current_col)):
-                col = columns.get(header)
+                col: int | None = columns.get(header)
                 if col is None or (which == "previous" and self.catalog.get_table(ind.table).sample):
                     continue
                 value = self.number(sheet, row, col, ind)

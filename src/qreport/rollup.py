@@ -49,7 +49,9 @@ def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = Non
     if len(years) != 1:
         raise InputError("下级数据集的年度不一致：" + "、".join(f"{p.name}={d['year']}" for p, d in datasets))
     catalog = load_catalog(years.pop())
-    units, schools, findings = [], [], []
+    units: list[Unit] = []
+    schools: list[School] = []
+    findings: list[Finding] = []
     for p, data in datasets:
         unit, school = _unit(data, p)
         if any(u.name == unit.name for u in units):

@@ -1,0 +1,77 @@
+"""The command line around the library: arguments, exit codes, init, packaging of templates."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qreport.cli import app
+from qreport.config import load_config
+
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def test_unknown_year_lists_the_years_available(tmp_path: Path) -> None:
+    code, out = run("template", tmp_path / "a.xlsx", "--year", "2019")
+    assert code == 2 and "没有 2019 年的指标目录" in out and "2024" in out
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_template_refuses_a_name_that_is_not_xlsx(tmp_path: Path) -> None:
+    code, out = run("template", tmp_path / "a.xls")
+    assert code == 2 and ".xlsx" in out
+
+
+def test_bad_arguments_exit_2() -> None:
+    assert run("validate")[0] == 2
+    assert run("build", "--no-such-option")[0] == 2
+
+
+def test_template_with_a_previous_dataset_of_another_school_is_refused(tmp_path: Path) -> None:
+    ds = tmp_path / "2023.json"
+    ds.write_text('{"year": 2023, "city": {}, "schools": [{"name": "甲校", "values": {}}]}', encoding="utf-8")
+    code, out = run("template", tmp_path / "a.xlsx", "--school", "乙校", "--previous", ds)
+    assert code == 2 and "甲校" in out
+    code, out = run("template", tmp_path / "a.xlsx", "--previous", tmp_path / "none.json")
+    assert code == 2 and "找不到数据集文件" in out
+
+
+def test_init_writes_a_config_that_loads_and_a_narrative_folder(tmp_path: Path) -> None:
+    code, _ = run("init", tmp_path / "city")
+    assert code == 0
+    config = load_config(tmp_path / "city" / "qreport.toml")
+    assert config.year == 2024 and config.region.code == "150800" and config.team
+    assert (tmp_path / "city" / "narrative" / "1.10.md").is_file()
+    code, out = run("init", tmp_path / "city")
+    assert code == 2 and "已存在" in out  # never overwrites the bureau's own config
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    proc = subprocess.run([sys.executable, "-m", "qreport", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "validate" in proc.stdout
+
+
+def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
+    """`pip install` alone must give a working qreport: templates/ travels inside the package."""
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        pytest.skip(f"cannot build a wheel here: {proc.stderr[-300:]}")
+    wheel = next(tmp_path.glob("qreport-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {p.relative_to(root).as_posix() for p in (root / "templates").rglob("*") if p.is_file()}
+    assert shipped and {f"qreport/{name}" for name in shipped} <= names
+    assert "qreport/catalogs/2024.toml" in names

@@ -173,6 +173,8 @@ def finding(
     **params: object,
 ) -> Finding:
     severity, template = CODES[code]
+    # The place is also part of some messages ("缺少工作表“{sheet}”"), so it is offered to the template.
+    params = {"sheet": sheet, "cell": cell, "indicator": indicator, **params}
     return Finding(
         file=file,
         sheet=sheet,

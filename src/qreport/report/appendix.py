@@ -1,0 +1,88 @@
+"""The six appendix tables (表1 人才培养质量计分卡 ... 表6 落实政策表) and the draft's findings list.
+
+Rows follow the catalog order; `input = "base"` rows (inputs no table prints) are left out. The 序号
+of a row group spans the group's rows, as in the printed tables.
+"""
+
+from __future__ import annotations
+
+from qreport.catalog import Indicator, Table
+from qreport.findings import Finding
+from qreport.model import Dataset
+from qreport.report.grid import Cell, Grid, Row, merged_down
+from qreport.report.numbers import format_value
+
+CITY_COLUMN = "全市"
+
+
+def printed_rows(table: Table) -> list[tuple[str, Indicator]]:
+    """(序号, indicator) for the rows the table prints; a row without seq continues the group above."""
+    rows: list[tuple[str, Indicator]] = []
+    seq = ""
+    for ind in table.indicators:
+        if ind.seq is not None:
+            seq = str(ind.seq)
+        if ind.input != "base":
+            rows.append((seq, ind))
+    return rows
+
+
+def _group_column(rows: list[tuple[str, Indicator]]) -> list[Cell | None]:
+    # key by group start so two adjacent groups never merge, then print only the number
+    keys: list[str] = []
+    start = -1
+    for k, (seq, _) in enumerate(rows):
+        if k == 0 or seq != rows[k - 1][0]:
+            start = k
+        keys.append(f"{start}:{seq}")
+    cells = merged_down(keys)
+    return [None if c is None else Cell(c.text.split(":", 1)[1], rowspan=c.rowspan) for c in cells]
+
+
+def years_grid(table: Table, dataset: Dataset, years: tuple[str, str]) -> Grid:
+    """序号 | 指标 | 单位 | previous year | current year, city values."""
+    rows = printed_rows(table)
+    header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), Cell(years[0]), Cell(years[1])]
+    seqs = _group_column(rows)
+    body: list[Row] = []
+    for k, (_, ind) in enumerate(rows):
+        values = [format_value(dataset.value(ind.id, w), ind.kind) for w in ("previous", "current")]
+        body.append([seqs[k], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
+    return Grid([header], body, [0.9, 6.2, 1.3, 1.8, 1.8])  # as printed: a wide 指标 column
+
+
+def schools_grid(table: Table, dataset: Dataset, labels: dict[str, str]) -> Grid:
+    """序号 | 指标 | 单位 | one column per school (current year) | 全市 when the city has values."""
+    rows = printed_rows(table)
+    with_city = any(dataset.value(ind.id) is not None for _, ind in rows)
+    names = [labels[s.name] for s in dataset.schools]
+    header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), *(Cell(n) for n in names)]
+    if with_city:
+        header.append(Cell(CITY_COLUMN))
+    seqs = _group_column(rows)
+    body: list[Row] = []
+    for k, (_, ind) in enumerate(rows):
+        values = [format_value(dataset.value(ind.id, school=s.name), ind.kind) for s in dataset.schools]
+        if with_city:
+            values.append(format_value(dataset.value(ind.id), ind.kind))
+        body.append([seqs[k], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
+    return Grid([header], body)
+
+
+_SEVERITY = {"error": "错误", "warning": "警告"}
+
+
+def findings_grid(findings: list[Finding]) -> Grid:
+    header: Row = [Cell(t) for t in ("序号", "文件", "工作表", "单元格", "级别", "问题")]
+    body: list[Row] = [
+        [
+            Cell(str(k)),
+            Cell(f.file, align="left"),
+            Cell(f.sheet or "-"),
+            Cell(f.cell or "-"),
+            Cell(_SEVERITY.get(f.severity, f.severity)),
+            Cell(f.message, align="left"),
+        ]
+        for k, f in enumerate(findings, start=1)
+    ]
+    return Grid([header], body, [0.8, 2.6, 1.4, 1.1, 0.9, 6.0], font_size=9)  # messages need room

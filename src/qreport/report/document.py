@@ -1,0 +1,328 @@
+"""The Word report, front to back: front matter, seven chapters, appendix tables, draft findings.
+
+`write_report` is the only entry point. Layout decisions live in the modules it calls: styles (type
+and page), frontmatter, tables/appendix (grids), narrative/prose (text), cases, figures (charts).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+
+from qreport.atomic import write_atomic
+from qreport.catalog import Catalog
+from qreport.config import Config
+from qreport.model import Dataset
+from qreport.outline import Outline, Section, load_outline
+from qreport.report import appendix, frontmatter, grid, ooxml, styles
+from qreport.report.cases import SchoolCase, write_cases
+from qreport.report.figures import write_chart
+from qreport.report.narrative import PREFACE, Narrative, build_context
+from qreport.report.numbering import Numbering
+from qreport.report.prose import parse, write_blocks, write_placeholder, write_school_text
+from qreport.report.spec import ChartSpec, ReportSpec, TableSpec, fill, load_spec
+from qreport.report.tables import indicator_grid, majors_grid
+from qreport.resources import template_path
+
+
+@dataclass
+class ReportResult:
+    path: Path
+    placeholders: list[str] = field(default_factory=list)  # what got a 【待补充：…】
+    tables: list[str] = field(default_factory=list)  # chapter table captions, 表1-5 ...
+    figures: list[str] = field(default_factory=list)  # 图1-1 ...
+    cases: list[str] = field(default_factory=list)  # 案例1-1 ...
+    appendix: list[str] = field(default_factory=list)  # 表1 人才培养质量计分卡 ...
+    warnings: list[str] = field(default_factory=list)  # things the bureau may want to fix
+
+
+def write_report(
+    dataset: Dataset,
+    config: Config,
+    catalog: Catalog,
+    out: Path,
+    *,
+    outline: Outline | None = None,
+    spec: ReportSpec | None = None,
+) -> ReportResult:
+    """Write the report for `dataset` to `out` (whole or not at all) and say what it contains."""
+    if outline is None:
+        outline = load_outline(config.resolve(config.report.outline) if config.report.outline else None)
+    if spec is None:
+        spec = load_spec()
+    spec.check(catalog, "report.toml")
+    writer = _Writer(dataset, config, catalog, outline, spec)
+    document = writer.build()
+    out = Path(out)
+    write_atomic(out, lambda tmp: document.save(str(tmp)))
+    n = writer.numbering
+    return ReportResult(
+        path=out,
+        placeholders=writer.placeholders,
+        tables=n.tables,
+        figures=n.figures,
+        cases=n.cases,
+        appendix=writer.appendix_captions,
+        warnings=writer.warnings,
+    )
+
+
+def heading_text(section: Section) -> str:
+    """`1. 人才培养` for a chapter, `1.1 立德树人` below it."""
+    if section.level == 1:
+        return f"{section.number}. {section.title}"
+    return f"{section.number} {section.title}"
+
+
+class _Writer:
+    def __init__(
+        self, dataset: Dataset, config: Config, catalog: Catalog, outline: Outline, spec: ReportSpec
+    ):
+        self.dataset = dataset
+        self.config = config
+        self.catalog = catalog
+        self.outline = outline
+        self.spec = spec
+        self.doc = docx.Document()
+        self.typo = styles.Typography(config.report.fonts, config.report.sizes)
+        self.numbering = Numbering()
+        self.placeholders: list[str] = []
+        self.warnings: list[str] = []
+        self.appendix_captions: list[str] = []
+        self.labels = {
+            s.name: s.short_name or config.short_name_of(s.name) or s.label for s in dataset.schools
+        }
+        self.years = {"previous": f"{catalog.previous_year}年", "current": f"{catalog.year}年"}
+        self.region = config.region.name or dataset.region.name
+        self.region_short = config.region.short or self.region
+        self.region_code = config.region.code or dataset.region.code
+        bureau = config.resolve(config.report.narrative)
+        self.bureau_narrative = bureau
+        self.narrative = Narrative(
+            [bureau, template_path("narrative")], build_context(dataset, config, catalog, self.labels)
+        )
+
+    # -- names for {year} {previous} {region} in captions ----------------------------------------
+
+    def names(self, **extra: object) -> dict[str, object]:
+        return {
+            "year": self.catalog.year,
+            "previous": self.catalog.previous_year,
+            "region": self.region_short,
+            **extra,
+        }
+
+    @property
+    def title(self) -> str:
+        return f"{self.region}{self.config.report.title}（{self.catalog.year}）"
+
+    # -- the whole document --------------------------------------------------------------------
+
+    def build(self) -> Document:
+        styles.setup(self.doc, self.typo)
+        anchors = self._front_matter()
+        body = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self._running_header_and_footer(body)
+        self._chapters()
+        self._appendix()
+        if self.dataset.draft:
+            self._findings()
+        frontmatter.fill_list(anchors[0], frontmatter.CONTENTS_FIELD, self.numbering.contents)
+        for anchor, instruction, captions in zip(
+            anchors[1:],
+            (frontmatter.TABLES_FIELD, frontmatter.FIGURES_FIELD, frontmatter.CASES_FIELD),
+            (self.numbering.tables, self.numbering.figures, self.numbering.cases),
+            strict=True,
+        ):
+            frontmatter.fill_list(anchor, instruction, [(1, c) for c in captions])
+        self._check_unused()
+        return self.doc
+
+    def _front_matter(self) -> list:  # type: ignore[type-arg]
+        doc, report = self.doc, self.config.report
+        if self.dataset.draft:
+            self._draft_header(self.doc.sections[0])
+        info = frontmatter.Cover(
+            self.region, report.title, self.catalog.year, report.compiler, report.date, self.dataset.draft
+        )
+        frontmatter.cover(doc, info, self.placeholders)
+        frontmatter.statement(doc, self.config, self.region_short, self.placeholders)
+        frontmatter.team(doc, self.config, self.region_short, self.placeholders)
+        frontmatter.preface(doc, self.narrative.render(PREFACE), self.placeholders)
+        return [frontmatter.list_page(doc, title) for title in ("目\u3000录", "表目录", "图目录", "案例目录")]
+
+    def _draft_header(self, section) -> None:  # type: ignore[no-untyped-def]
+        paragraph = section.header.paragraphs[0]
+        paragraph.style = styles.HEADER
+        paragraph.add_run("草稿").bold = True
+
+    def _running_header_and_footer(self, section) -> None:  # type: ignore[no-untyped-def]
+        section.header.is_linked_to_previous = False
+        section.footer.is_linked_to_previous = False
+        header = section.header.paragraphs[0]
+        header.style = styles.HEADER
+        header.text = self.title + ("（草稿）" if self.dataset.draft else "")
+        ooxml.bottom_border(header._p.get_or_add_pPr())
+        footer = section.footer.paragraphs[0]
+        footer.style = styles.FOOTER
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        footer.add_run("— ")
+        ooxml.add_field(footer, "PAGE", "1")
+        footer.add_run(" —")
+        ooxml.restart_page_numbers(section._sectPr, 1)
+
+    # -- chapters ------------------------------------------------------------------------------
+
+    def _placements(self) -> tuple[dict[str, list[TableSpec]], dict[str, list[ChartSpec]]]:
+        """Where each table and chart goes: its report.toml section, unless the outline names it."""
+        tables: dict[str, list[TableSpec]] = defaultdict(list)
+        charts: dict[str, list[ChartSpec]] = defaultdict(list)
+        by_id: dict[str, TableSpec | ChartSpec] = {t.id: t for t in self.spec.tables} | {
+            c.id: c for c in self.spec.charts
+        }
+        placed: dict[str, str] = {}
+        for section in self.outline.sections:
+            for name in (*section.tables, *section.charts):
+                if name in by_id:
+                    placed[name] = section.number
+                else:
+                    self.warnings.append(
+                        f"大纲第 {section.number} 节列出的“{name}”在 report.toml 中没有定义。"
+                    )
+        for item in by_id.values():
+            where = placed.get(item.id) or self._section_for(item.section)
+            if where is None:
+                self.warnings.append(f"“{item.id}”所在的第 {item.section} 节不在大纲中，未输出。")
+                continue
+            (tables if isinstance(item, TableSpec) else charts)[where].append(item)  # type: ignore[arg-type]
+        return tables, charts
+
+    def _section_for(self, number: str) -> str | None:
+        if number in self.outline:
+            return number
+        chapter = number.split(".")[0]
+        same = [s.number for s in self.outline.sections if s.number.split(".")[0] == chapter]
+        return same[-1] if same else None
+
+    def _chapters(self) -> None:
+        tables, charts = self._placements()
+        texts = self._school_texts()
+        sections = self.outline.sections
+        for k, section in enumerate(sections):
+            if section.level == 1 and k > 0:
+                self._cases(sections[k - 1].chapter)
+            text = heading_text(section)
+            self.doc.add_paragraph(text, style=styles.HEADINGS[min(section.level, 4)])
+            self.numbering.heading(section.level, text)
+            leaf = k + 1 == len(sections) or not sections[k + 1].number.startswith(section.number + ".")
+            self._section_text(section, texts.get(section.number, []), leaf)
+            for table in tables.get(section.number, []):
+                self._chapter_table(table, section.chapter)
+            for chart in charts.get(section.number, []):
+                write_chart(
+                    self.doc, chart, section.chapter, self.dataset, self.catalog, self.labels, self.years,
+                    self.numbering, self.warnings, **self.names(),
+                )  # fmt: skip
+        if sections:
+            self._cases(sections[-1].chapter)
+
+    def _school_texts(self) -> dict[str, list[tuple[str, str]]]:
+        texts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for school in self.dataset.schools:
+            for block in school.texts:
+                if block.section not in self.outline:
+                    self.warnings.append(
+                        f"{self.labels[school.name]}的文字材料章节“{block.section}”不在大纲中，未输出。"
+                    )
+                elif block.content.strip():
+                    texts[block.section].append((self.labels[school.name], block.content))
+        return texts
+
+    def _section_text(self, section: Section, school_texts: list[tuple[str, str]], leaf: bool) -> None:
+        blocks = parse(self.narrative.render(section.number) or "")
+        if blocks:
+            for level, text in write_blocks(self.doc, blocks, section.level):
+                self.numbering.heading(level, text)
+        for label, content in school_texts:
+            write_school_text(self.doc, label, content)
+        # a parent section may open straight into its subsections; a leaf without text is a gap
+        if leaf and not blocks and not school_texts:
+            write_placeholder(self.doc, section.title)
+            self.placeholders.append(f"{section.number} {section.title}")
+
+    def _chapter_table(self, spec: TableSpec, chapter: int) -> None:
+        if spec.kind == "majors":
+            for school in self.dataset.schools:
+                if school.majors:
+                    names = self.names(school=self.labels[school.name])
+                    self._table(fill(spec.caption, **names), majors_grid(spec, school.majors, names), chapter)
+            return
+        table = indicator_grid(spec, self.dataset, self.catalog, self.labels, self.years, self.names())
+        self._table(fill(spec.caption, **self.names()), table, chapter)
+
+    def _table(self, caption: str, table: grid.Grid, chapter: int) -> None:
+        self.doc.add_paragraph(self.numbering.caption("表", chapter, caption), style=styles.TABLE_CAPTION)
+        grid.render(self.doc, table, size=self.typo.sizes.table)
+        self._after_table()
+
+    def _after_table(self) -> None:
+        # a little air between a table and the text after it, without a full body line
+        spacer = self.doc.add_paragraph(style=styles.TABLE_TEXT)
+        spacer.paragraph_format.space_after = Pt(6)
+
+    def _cases(self, chapter: int) -> None:
+        cases = [
+            SchoolCase(self.labels[s.name], case)
+            for s in self.dataset.schools
+            for case in s.cases
+            if case.chapter == chapter and case.title.strip()
+        ]
+        write_cases(self.doc, chapter, cases, self.numbering, self.warnings)
+
+    # -- appendix and findings -----------------------------------------------------------------
+
+    def _appendix(self) -> None:
+        tables = [t for t in self.catalog.table if any(i.seq is not None for i in t.indicators)]
+        name = f"名称：{self.region}({self.region_code})" if self.region_code else f"名称：{self.region}"
+        for k, table in enumerate(tables, start=1):
+            caption = f"表{k} {table.title}"
+            paragraph = self.doc.add_paragraph(caption, style=styles.APPENDIX_CAPTION)
+            paragraph.paragraph_format.page_break_before = k == 1
+            self.appendix_captions.append(caption)
+            self.numbering.heading(1, caption)
+            self.doc.add_paragraph(name, style=styles.TABLE_META)
+            if table.sample:
+                content = appendix.schools_grid(table, self.dataset, self.labels)
+            else:
+                content = appendix.years_grid(
+                    table, self.dataset, (self.years["previous"], self.years["current"])
+                )
+            grid.render(self.doc, content, size=self.typo.sizes.table)
+            self._after_table()
+
+    def _findings(self) -> None:
+        title = "校验问题清单"
+        self.doc.add_paragraph(title, style=styles.HEADINGS[1])
+        self.numbering.heading(1, title)
+        findings = list(self.dataset.findings)
+        if not findings:
+            self.doc.add_paragraph("未发现问题。", style=styles.BODY)
+            return
+        self.doc.add_paragraph(
+            f"本稿为草稿，以下 {len(findings)} 个问题尚待学校核实改正（错误须改正后方可正式编制）。",
+            style=styles.BODY,
+        )
+        grid.render(self.doc, appendix.findings_grid(findings), size=self.typo.sizes.table)
+
+    def _check_unused(self) -> None:
+        known = set(self.outline.numbers) | {PREFACE}
+        for stem in sorted(self.narrative.bureau_names(self.bureau_narrative) - known):
+            self.warnings.append(f"叙述文件 {stem}.md 对应的章节不在大纲中，未使用。")
+        self.warnings.extend(self.narrative.warnings)

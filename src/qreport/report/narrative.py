@@ -1,0 +1,328 @@
+"""Section texts written by the bureau as Markdown files with Jinja2 placeholders.
+
+`1.10.md` is the text of section 1.10, `preface.md` the 前言. A file in the bureau's narrative
+folder replaces the shipped default of the same name (templates/narrative/); an empty file there
+silences a default. Templates run in Jinja2's sandbox: they can read the figures, not the machine.
+
+What a template sees (see templates/narrative/README.md):
+    year, previous            2024, 2023
+    region.name/short/code    内蒙古自治区巴彦淖尔市 / 巴彦淖尔市 / 150800
+    compiler, school_count
+    city.<id>                 .current .previous .label .name .unit; printed alone it is the current value
+    schools                   list; each has .name .short_name and .<id> like city
+    share(part, whole)        part / whole * 100, as a percentage
+    ranked("<id>")            schools by their current value of <id>, largest first
+Filters: num (catalog formatting), dec2 (two decimals), yoy (较上年增长 4.5%), delta (增加 62人).
+A value that is missing prints as `-`; a misspelt name prints as `-` too and is reported.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChainableUndefined, FileSystemLoader, TemplateNotFound, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+from qreport.catalog import Catalog, Indicator
+from qreport.config import Config
+from qreport.errors import ConfigError
+from qreport.model import Dataset, School
+from qreport.report.numbers import NO_VALUE, fixed, format_value, one_decimal, percent_change
+
+PREFACE = "preface"
+
+
+class Missing(ChainableUndefined):
+    """No value: prints `-`, absorbs arithmetic, compares false, so a gap never stops the report."""
+
+    def __str__(self) -> str:
+        return NO_VALUE
+
+    def _same(self, *_: object) -> Missing:
+        return self
+
+    def _false(self, *_: object) -> bool:
+        return False
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _same
+    __pow__ = __rpow__ = __neg__ = __pos__ = _same
+    __lt__ = __le__ = __gt__ = __ge__ = _false  # type: ignore[assignment]
+
+    def __round__(self, *_: object) -> Missing:
+        return self
+
+
+MISSING = Missing()
+
+
+class Num(float):
+    """A figure that prints the way the report prints it (kind `int` bare, others with two decimals)."""
+
+    kind: str | None
+
+    def __new__(cls, value: float, kind: str | None = None) -> Num:
+        obj = super().__new__(cls, value)
+        obj.kind = kind
+        return obj
+
+    def __str__(self) -> str:
+        return format_value(float(self), self.kind)
+
+    def _op(self, other: object, op: Callable[[float, float], float]) -> Num | Missing:
+        if isinstance(other, Missing):
+            return other
+        try:
+            return Num(op(float(self), float(other)))  # type: ignore[arg-type]
+        except ZeroDivisionError:
+            return MISSING
+
+    def __add__(self, o):  # type: ignore[no-untyped-def,override]
+        return self._op(o, lambda a, b: a + b)
+
+    def __radd__(self, o):  # type: ignore[no-untyped-def,override]
+        return self._op(o, lambda a, b: b + a)
+
+    def __sub__(self, o):  # type: ignore[no-untyped-def,override]
+        return self._op(o, lambda a, b: a - b)
+
+    def __rsub__(self, o):  # type: ignore[no-untyped-def,override]
+        return self._op(o, lambda a, b: b - a)
+
+    def __mul__(self, o):  # type: ignore[no-untyped-def,override]
+        return self._op(o, lambda a, b: a * b)
+
+    def __rmul__(self, o):  # type: ignore[no-untyped-def,override]
+        return self._op(o, lambda a, b: b * a)
+
+    def __truediv__(self, o):  # type: ignore[no-untyped-def,override]
+        return self._op(o, lambda a, b: a / b)
+
+    def __rtruediv__(self, o):  # type: ignore[no-untyped-def,override]
+        return self._op(o, lambda a, b: b / a)
+
+
+def num(value: float | None, kind: str | None = None) -> Num | Missing:
+    return MISSING if value is None else Num(value, kind)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator of the city or of a school, both years."""
+
+    indicator: Indicator
+    current: Num | Missing
+    previous: Num | Missing
+
+    @property
+    def label(self) -> str:
+        return self.indicator.label
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    def __str__(self) -> str:
+        return str(self.current)
+
+
+def _figures(values: dict[str, Any], catalog: Catalog) -> dict[str, Figure]:
+    out = {}
+    for ind in catalog.indicators:
+        yv = values.get(ind.id)
+        cur = None if yv is None else yv.current
+        prev = None if yv is None else yv.previous
+        out[ind.id] = Figure(ind, num(cur, ind.kind), num(prev, ind.kind))
+    return out
+
+
+class SchoolFigures(dict):  # type: ignore[type-arg]
+    """A school's figures by indicator id, with its names as attributes."""
+
+    def __init__(self, school: School, label: str, figures: dict[str, Figure]) -> None:
+        super().__init__(figures)
+        self.name = school.name
+        self.short_name = label
+
+
+# -- filters -------------------------------------------------------------------------------------
+
+
+def _plain(value: object) -> float | None:
+    if isinstance(value, Figure):
+        value = value.current
+    if value is None or isinstance(value, Missing):
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def f_num(value: object) -> str:
+    if isinstance(value, Figure):
+        return str(value.current)
+    if isinstance(value, Num):
+        return str(value)
+    v = _plain(value)
+    return NO_VALUE if v is None else format_value(v)
+
+
+def f_dec2(value: object) -> str:
+    v = _plain(value)
+    return NO_VALUE if v is None else fixed(v)
+
+
+def f_yoy(value: object, previous: object = None) -> str:
+    """较上年增长 4.5% / 较上年下降 3.2% / 与上年持平; `-` without both years."""
+    if isinstance(value, Figure) and previous is None:
+        current, before = _plain(value.current), _plain(value.previous)
+    else:
+        current, before = _plain(value), _plain(previous)
+    change = percent_change(current, before)
+    if change is None:
+        return NO_VALUE
+    text = one_decimal(abs(change))
+    if text in ("0.0", "0"):
+        return "与上年持平"
+    return f"较上年{'增长' if change > 0 else '下降'}{text}%"
+
+
+def f_delta(value: object, unit: str | None = None) -> str:
+    """增加62人 / 减少1070人 / 持平 (write 较上年{{ x | delta }}), from a city or school figure."""
+    if not isinstance(value, Figure):
+        return NO_VALUE
+    current, before = _plain(value.current), _plain(value.previous)
+    if current is None or before is None:
+        return NO_VALUE
+    diff = current - before
+    shown = format_value(abs(diff), value.indicator.kind)
+    if shown in ("0", "0.00"):
+        return "持平"
+    return f"{'增加' if diff > 0 else '减少'}{shown}{value.unit if unit is None else unit}"
+
+
+# -- environment ---------------------------------------------------------------------------------
+
+
+def _finalize(value: object) -> object:
+    if value is None or isinstance(value, Missing):
+        return NO_VALUE
+    if isinstance(value, Figure | Num):
+        return str(value)
+    if isinstance(value, float):
+        return format_value(value)
+    return value
+
+
+class Narrative:
+    """Renders section texts; `warnings` collects misspelt names and unused files."""
+
+    def __init__(self, folders: list[Path], context: dict[str, Any]) -> None:
+        self.folders = [f for f in folders if f.is_dir()]
+        self.context = context
+        self.warnings: list[str] = []
+        self._current = ""
+        warnings, current = self.warnings, self
+
+        class Logged(Missing):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                if self._undefined_name is not None:
+                    warnings.append(
+                        f"叙述文件 {current._current} 引用了不存在的数据项“{self._undefined_name}”，按“-”输出。"
+                    )
+
+        self.env = SandboxedEnvironment(
+            loader=FileSystemLoader([str(f) for f in self.folders], encoding="utf-8"),
+            undefined=Logged,
+            finalize=_finalize,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters.update(num=f_num, dec2=f_dec2, yoy=f_yoy, delta=f_delta)
+
+    def names(self) -> set[str]:
+        """Stems of the narrative files available (bureau's and defaults)."""
+        return {p.stem for folder in self.folders for p in folder.glob("*.md")}
+
+    def bureau_names(self, bureau: Path) -> set[str]:
+        return {p.stem for p in bureau.glob("*.md")} if bureau.is_dir() else set()
+
+    def render(self, stem: str) -> str | None:
+        """The rendered text of `<stem>.md`, or None when there is no such file."""
+        name = f"{stem}.md"
+        self._current = name
+        try:
+            template = self.env.get_template(name)
+        except TemplateNotFound:
+            return None
+        except TemplateSyntaxError as exc:
+            where = exc.filename or name
+            raise ConfigError(
+                f"叙述文件 {where} 第 {exc.lineno} 行模板语法有误：{exc.message}。"
+                "请检查 {{ }} 与 {% %} 是否成对、名称是否拼写正确。"
+            ) from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"叙述文件 {name} 不是 UTF-8 编码的文本。请用 UTF-8 另存。") from None
+        try:
+            text = template.render(self.context)
+        except Exception as exc:  # a template error of the bureau's, reported with its place
+            raise ConfigError(
+                f"叙述文件 {template.filename or name}{_line_of(exc, template.filename)}无法生成：{exc}"
+            ) from None
+        return text.lstrip("\ufeff")
+
+
+def _line_of(exc: BaseException, filename: str | None) -> str:
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if filename and frame.filename == filename:
+            return f" 第 {frame.lineno} 行"
+    return ""
+
+
+def build_context(
+    dataset: Dataset, config: Config, catalog: Catalog, labels: dict[str, str]
+) -> dict[str, Any]:
+    city = _figures(dataset.city, catalog)
+    schools = [
+        SchoolFigures(s, labels[s.name], _figures(dataset.school_values.get(s.name, {}), catalog))
+        for s in dataset.schools
+    ]
+
+    def share(part: object, whole: object) -> Num | Missing:
+        a, b = _plain(part), _plain(whole)
+        if a is None or b is None or b == 0:
+            return MISSING
+        return Num(a / b * 100, "pct")
+
+    def ranked(indicator: str, which: str = "current") -> list[SchoolFigures]:
+        valued = [s for s in schools if indicator in s and _plain(getattr(s[indicator], which)) is not None]
+        return sorted(valued, key=lambda s: -(_plain(getattr(s[indicator], which)) or 0))
+
+    region_name = config.region.name or dataset.region.name
+    return {
+        "year": dataset.year,
+        "previous": catalog.previous_year,
+        "region": {
+            "name": region_name,
+            "short": config.region.short or region_name,
+            "code": config.region.code or dataset.region.code,
+        },
+        "compiler": config.report.compiler,
+        "school_count": len(dataset.schools),
+        "city": city,
+        "schools": schools,
+        "share": share,
+        "ranked": ranked,
+    }

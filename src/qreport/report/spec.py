@@ -1,0 +1,121 @@
+"""The report's chapter tables and charts as data (templates/report.toml), checked strictly on load.
+
+Next year's change of a chapter table (a new column, another year, a new caption) is an edit of that
+file, not of code. The file's own comments document its format.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from qreport.catalog import Catalog
+from qreport.errors import ConfigError
+from qreport.resources import template_path
+
+Year = Literal["previous", "current", "both"]
+MajorField = Literal["code", "name", "year_set", "previous_classes", "new_classes", "students", "adjustment"]
+PLACEHOLDERS = ("year", "previous", "region", "school")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Item(_Strict):
+    """One indicator in one year: a column (schools as rows) or a row (schools as columns)."""
+
+    id: str
+    year: Year = "current"
+    label: str = ""  # default: the catalog label with its unit, e.g. 专业数量（个）
+    group: str = ""  # a header over consecutive items with the same group
+
+
+class MajorColumn(_Strict):
+    field: MajorField
+    label: str
+    suffix: str = ""  # printed after the value, e.g. 年 after the year a major was set up
+
+
+class TableSpec(_Strict):
+    id: str
+    section: str
+    caption: str
+    kind: Literal["indicators", "majors"] = "indicators"
+    schools: Literal["rows", "columns"] = "rows"
+    corner: str = ""  # the top-left header cell
+    total: str = "合计"  # label of the city row (or column); "" leaves it out
+    items: tuple[Item, ...] = ()
+    columns: tuple[MajorColumn, ...] = ()  # kind = "majors"
+    widths: tuple[float, ...] = ()  # relative column widths; empty = automatic
+    font_size: float | None = None  # points; default: the configured table size
+
+
+class ChartSpec(_Strict):
+    id: str
+    section: str
+    title: str
+    type: Literal["bar", "pie"] = "bar"
+    categories: Literal["schools", "items"] = "schools"
+    items: tuple[Item, ...]
+    series_label: str = "{year}年"  # categories = "items": the one series' name
+    width_cm: float = 15
+    height_cm: float = 8
+    number_format: str = "General"
+
+
+class ReportSpec(_Strict):
+    tables: tuple[TableSpec, ...] = Field(default=(), alias="table")
+    charts: tuple[ChartSpec, ...] = Field(default=(), alias="chart")
+
+    def check(self, catalog: Catalog, source: str) -> None:
+        """Every indicator id must be in the catalog; ids must be unique."""
+        problems: list[str] = []
+        ids = [t.id for t in self.tables] + [c.id for c in self.charts]
+        problems += [f"编号“{i}”重复" for i in sorted({i for i in ids if ids.count(i) > 1})]
+        known = list(catalog.by_id)
+        for entry in (*self.tables, *self.charts):
+            for item in entry.items:
+                if item.id not in catalog.by_id:
+                    near = difflib.get_close_matches(item.id, known, n=1)
+                    hint = f"，是否为 {near[0]}？" if near else ""
+                    problems.append(f"{entry.id} 引用了不存在的指标 {item.id}{hint}")
+            if isinstance(entry, TableSpec) and entry.kind == "majors" and not entry.columns:
+                problems.append(f"{entry.id} 是专业设置表，须列出 columns")
+        if problems:
+            raise ConfigError(f"报告表格定义 {source} 有误：\n" + "\n".join(f"- {p}" for p in problems))
+
+
+def load_spec(path: Path | None = None) -> ReportSpec:
+    source = path or template_path("report.toml")
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"找不到报告表格定义文件 {source}。") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"报告表格定义文件 {source} 格式有误：{exc}") from None
+    try:
+        return ReportSpec.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            lines.append(f"- {where}：{err['msg']}")
+        raise ConfigError(f"报告表格定义文件 {source} 有误：\n" + "\n".join(lines)) from None
+
+
+def fill(text: str, **values: object) -> str:
+    """`text` with {year}, {previous}, {region}, {school} replaced; other braces are an error."""
+    names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    unknown = names - set(PLACEHOLDERS)
+    if unknown:
+        raise ConfigError(
+            f"“{text}”中的 {{{sorted(unknown)[0]}}} 无法替换。可用："
+            + "、".join(f"{{{p}}}" for p in PLACEHOLDERS)
+        )
+    return text.format(**{p: values.get(p, "") for p in PLACEHOLDERS})

@@ -1,0 +1,150 @@
+"""Chapter tables (表1-5 ...) built from their declaration in report.toml and the dataset.
+
+The 合计/全市 line is always the dataset's city value, made by the catalog's city rule; the report
+never sums or averages anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from qreport.catalog import Catalog
+from qreport.model import Dataset, MajorRow, School
+from qreport.report.grid import Cell, Grid, Row, merged_down
+from qreport.report.numbers import NO_VALUE, format_value
+from qreport.report.spec import Item, MajorColumn, TableSpec, fill
+
+
+@dataclass(frozen=True)
+class Column:
+    """An item expanded to one year: what one column (or row) of a chapter table shows."""
+
+    id: str
+    which: str  # "previous" | "current"
+    label: str
+    group: str = ""
+
+
+def indicator_label(item: Item, catalog: Catalog, names: Mapping[str, object]) -> str:
+    if item.label:
+        return fill(item.label, **names)
+    ind = catalog[item.id]
+    return f"{ind.label}（{ind.unit}）" if ind.unit else ind.label
+
+
+def expand(
+    items: tuple[Item, ...], catalog: Catalog, years: dict[str, str], names: Mapping[str, object]
+) -> list[Column]:
+    """`year = "both"` becomes two columns under the item's label, headed by the years."""
+    out: list[Column] = []
+    for item in items:
+        label = indicator_label(item, catalog, names)
+        group = fill(item.group, **names)
+        if item.year != "both":
+            out.append(Column(item.id, item.year, label, group))
+        elif group:
+            out += [Column(item.id, w, f"{label}（{years[w]}）", group) for w in ("previous", "current")]
+        else:
+            out += [Column(item.id, w, years[w], label) for w in ("previous", "current")]
+    return out
+
+
+def _value(dataset: Dataset, catalog: Catalog, col: Column, school: School | None) -> str:
+    value = dataset.value(col.id, col.which, None if school is None else school.name)
+    return format_value(value, catalog[col.id].kind)
+
+
+def indicator_grid(
+    spec: TableSpec,
+    dataset: Dataset,
+    catalog: Catalog,
+    labels: dict[str, str],
+    years: dict[str, str],
+    names: Mapping[str, object],
+) -> Grid:
+    """`labels` maps school name -> the short name printed; `names` fills {year} and the like."""
+    columns = expand(spec.items, catalog, years, names)
+    corner, total = fill(spec.corner, **names), fill(spec.total, **names)
+    if spec.schools == "rows":
+        return _schools_as_rows(spec, corner, total, columns, dataset, catalog, labels)
+    return _schools_as_columns(spec, corner, total, columns, dataset, catalog, labels)
+
+
+def _schools_as_rows(
+    spec: TableSpec,
+    corner: str,
+    total: str,
+    columns: list[Column],
+    dataset: Dataset,
+    catalog: Catalog,
+    labels: dict[str, str],
+) -> Grid:
+    grouped = any(c.group for c in columns)
+    top: Row = [Cell(corner or "学校", rowspan=2 if grouped else 1)]
+    second: Row = [None]
+    i = 0
+    while i < len(columns):
+        col = columns[i]
+        if not col.group:
+            top.append(Cell(col.label, rowspan=2 if grouped else 1))
+            second.append(None)
+            i += 1
+            continue
+        j = i
+        while j < len(columns) and columns[j].group == col.group:
+            j += 1
+        top += [Cell(col.group, colspan=j - i)] + [None] * (j - i - 1)
+        second += [Cell(c.label) for c in columns[i:j]]
+        i = j
+    header = [top, second] if grouped else [top]
+    body: list[Row] = []
+    for school in dataset.schools:
+        body.append(
+            [Cell(labels[school.name]), *(Cell(_value(dataset, catalog, c, school)) for c in columns)]
+        )
+    if spec.total:
+        body.append(
+            [Cell(spec.total, bold=True), *(Cell(_value(dataset, catalog, c, None)) for c in columns)]
+        )
+    return Grid(header, body, list(spec.widths) or None, font_size=spec.font_size)
+
+
+def _schools_as_columns(
+    spec: TableSpec,
+    corner: str,
+    total: str,
+    columns: list[Column],
+    dataset: Dataset,
+    catalog: Catalog,
+    labels: dict[str, str],
+) -> Grid:
+    grouped = any(c.group for c in columns)
+    names = [labels[s.name] for s in dataset.schools] + ([total] if total else [])
+    lead = 2 if grouped else 1
+    header: Row = [Cell(corner or "指标", colspan=lead)] + [None] * (lead - 1) + [Cell(n) for n in names]
+    groups = merged_down([c.group for c in columns]) if grouped else []
+    body: list[Row] = []
+    for k, col in enumerate(columns):
+        row: Row = [groups[k]] if grouped else []
+        row.append(Cell(col.label, align="left"))
+        row += [Cell(_value(dataset, catalog, col, s)) for s in dataset.schools]
+        if total:
+            row.append(Cell(_value(dataset, catalog, col, None)))
+        body.append(row)
+    return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)
+
+
+def _major_cell(row: MajorRow, column: MajorColumn) -> str:
+    value = getattr(row, column.field)
+    if value is None or value == "":
+        return NO_VALUE
+    if isinstance(value, float):
+        return format_value(value) + column.suffix
+    return f"{value}{column.suffix}"
+
+
+def majors_grid(spec: TableSpec, majors: list[MajorRow], names: Mapping[str, object]) -> Grid:
+    header: Row = [Cell(fill(c.label, **names)) for c in spec.columns]
+    body: list[Row] = [[Cell(_major_cell(m, c)) for c in spec.columns] for m in majors]
+    return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)

@@ -6,7 +6,7 @@ The console listing, `--json` and `--annotate` are three renderings of the same 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -183,6 +183,30 @@ def finding(
         severity=severity,
         code=code,
         message=template.format(**params),
+    )
+
+
+def _cell_key(cell: str | None) -> tuple[int, int]:
+    if not cell:
+        return (0, 0)
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return (int(digits or 0), col)
+
+
+def sort_findings(findings: Iterable[Finding], sheet_order: Sequence[str]) -> list[Finding]:
+    """In reading order: file-level first, then sheet by workbook order, row, column; errors first."""
+    rank = {name: i + 1 for i, name in enumerate(sheet_order)}
+    return sorted(
+        findings,
+        key=lambda f: (
+            rank.get(f.sheet, len(rank) + 1) if f.sheet else 0,
+            _cell_key(f.cell),
+            f.severity != "error",
+        ),
     )
 
 

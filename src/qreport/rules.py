@@ -55,15 +55,15 @@ def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator
         at = _where(school, ind, which)
         shown = display(v)
         if v < 0:
-            yield finding("negative", school.file, **at, label=ind.label, value=shown)
+            yield finding("negative", school.file, **at, label=ind.name, value=shown)
         elif ind.kind == "int" and not float(v).is_integer():
-            yield finding("not_integer", school.file, **at, label=ind.label, value=shown)
+            yield finding("not_integer", school.file, **at, label=ind.name, value=shown)
         elif ind.kind == "pct" and v > 100:
-            yield finding("pct_out_of_range", school.file, **at, label=ind.label, value=shown)
+            yield finding("pct_out_of_range", school.file, **at, label=ind.name, value=shown)
         elif ind.kind == "pct" and 0 < v <= 1 and pct_typical:
-            yield finding("pct_fraction", school.file, **at, label=ind.label, value=shown)
+            yield finding("pct_fraction", school.file, **at, label=ind.name, value=shown)
         elif ind.unit == "万元" and v > WAN_YUAN_LIMIT:
-            yield finding("wan_yuan_large", school.file, **at, label=ind.label, value=shown)
+            yield finding("wan_yuan_large", school.file, **at, label=ind.name, value=shown)
 
 
 def _typical_percent_scale(school: School, catalog: Catalog) -> bool:
@@ -80,7 +80,7 @@ def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findi
         if ind.id in school.na.get("current", set()):
             continue
         code = "blank_required" if ind.required else "blank"
-        yield finding(code, school.file, **_where(school, ind, "current"), label=ind.label,
+        yield finding(code, school.file, **_where(school, ind, "current"), label=ind.name,
                       column=_column(catalog, "current"))  # fmt: skip
 
 
@@ -88,7 +88,7 @@ def samples(school: School, catalog: Catalog, outline: Outline) -> Iterator[Find
     for ind in catalog.typed:
         has_rate = "sample" in school.cells.get(ind.id, {}) and school.values[ind.id].current is not None
         if has_rate and school.samples.get(ind.id) is None:
-            yield finding("sample_missing", school.file, **_where(school, ind, "sample"), label=ind.label)
+            yield finding("sample_missing", school.file, **_where(school, ind, "sample"), label=ind.name)
 
 
 def parents(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
@@ -100,7 +100,7 @@ def parents(school: School, catalog: Catalog, outline: Outline) -> Iterator[Find
         for which in YEARS:
             child_v, parent_v = school.values[ind.id].get(which), school.values[ind.le].get(which)
             if child_v is not None and parent_v is not None and child_v > parent_v + TOLERANCE:
-                yield finding("exceeds_parent", school.file, **_where(school, ind, which), label=ind.label,
+                yield finding("exceeds_parent", school.file, **_where(school, ind, which), label=ind.name,
                               value=display(child_v), parent=parent.name, parent_value=display(parent_v))  # fmt: skip
 
 
@@ -118,7 +118,7 @@ def sums(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding
             expected = sum(v for v in part_values if v is not None)
             if abs(total - expected) > TOLERANCE:
                 names = "、".join(catalog[p].name for p in ind.sum_of)
-                yield finding("parts_mismatch", school.file, **_where(school, ind, which), label=ind.label,
+                yield finding("parts_mismatch", school.file, **_where(school, ind, which), label=ind.name,
                               value=display(total), parts=names, total=display(expected))  # fmt: skip
 
 
@@ -129,7 +129,7 @@ def jumps(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
             continue
         ratio = yv.current / yv.previous
         if ratio > YOY_FACTOR or ratio < 1 / YOY_FACTOR:
-            yield finding("yoy_jump", school.file, **_where(school, ind, "current"), label=ind.label,
+            yield finding("yoy_jump", school.file, **_where(school, ind, "current"), label=ind.name,
                           previous=display(yv.previous), current=display(yv.current))  # fmt: skip
 
 

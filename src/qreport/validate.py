@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qreport import layout
 from qreport.catalog import Catalog, load_catalog
 from qreport.errors import UnreadableWorkbook
-from qreport.findings import Finding
+from qreport.findings import Finding, sort_findings
 from qreport.model import School
 from qreport.outline import Outline, load_outline
 from qreport.reader import read_school
@@ -60,7 +61,8 @@ def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str 
         school = read_school(path, catalog, file_label=name)
     except UnreadableWorkbook as exc:
         return FileResult(path, None, [unreadable_finding(exc, name)])
-    school.findings = school.findings + check_school(school, catalog, outline)
+    order = (layout.INFO_SHEET, *catalog.sheets, *layout.LIST_SHEETS)
+    school.findings = sort_findings(school.findings + check_school(school, catalog, outline), order)
     return FileResult(path, school, list(school.findings))
 
 

@@ -33,6 +33,15 @@ _REF = re.compile(r"([A-Z]+)(\d+)")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
+def _plain_xml(data: bytes) -> bool:
+    """True when the C parser is safe on `data`: no document type declaration, and an ASCII-compatible
+    encoding, where the byte search for one is reliable. Expat also reads UTF-16 (a byte-order mark or
+    NUL bytes at the start), in which "<!DOCTYPE" does not appear as such bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4]:
+        return False
+    return not _DOCTYPE.search(data)
+
+
 @dataclass
 class Cell:
     value: str | float | bool | None
@@ -102,9 +111,9 @@ class _Package:
     def xml(self, name: str) -> Element:
         data = self.read(name)
         try:
-            if _DOCTYPE.search(data):
-                return SafeET.fromstring(data)  # raises DTDForbidden / EntitiesForbidden
-            return fast_fromstring(data)
+            if _plain_xml(data):
+                return fast_fromstring(data)
+            return SafeET.fromstring(data)  # raises EntitiesForbidden on any entity declaration
         except ParseError as exc:
             raise refuse("corrupt", self.path, detail=f"{name}: {exc}") from None
         except Exception as exc:  # defusedxml raises DTDForbidden / EntitiesForbidden

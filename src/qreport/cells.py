@@ -22,6 +22,9 @@ _SUFFIXES = (
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Digits on both sides of a space are one number only when the space groups thousands ("3 275").
+_SPACED = re.compile(r"\d\s+\d")
+_SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?(?![\d.])")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ def parse_text(text: str) -> Parsed:
         return Parsed("blank")
     if s in NOT_APPLICABLE or unicodedata.normalize("NFKC", s) in NOT_APPLICABLE:
         return Parsed("na")
+    if _SPACED.search(s) and not _SPACE_GROUPED.match(s):
+        return Parsed("ambiguous")  # "12 15", "2023 2024": two numbers, not one with a space in it
     compact = s.replace(" ", "").replace("\u3000", "")
     lowered = compact.lower()
     percent = False

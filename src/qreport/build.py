@@ -84,7 +84,7 @@ def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path
             for i, result in enumerate(pool.map(_read_one, jobs, chunksize=8), 1):
                 results.append(result)
                 if progress:
-                    progress(i, len(jobs), result.findings[0].file if result.findings else str(result.path))
+                    progress(i, len(jobs), result.label)
     else:
         for i, job in enumerate(jobs, 1):
             results.append(_read_one(job))

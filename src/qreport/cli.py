@@ -119,7 +119,12 @@ def init(
 
 @app.command()
 def build(
-    folder: Annotated[Path | None, typer.Argument(metavar="DIR", help="存放各校工作簿的文件夹。")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="DIR", help="存放各校工作簿的文件夹；与 --from-datasets 连用时为下级数据集 JSON。"
+        ),
+    ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Word 报告的文件名。")] = None,
     dataset: Annotated[Path | None, typer.Option("--dataset", help="数据集 JSON 的文件名。")] = None,
     config: Annotated[
@@ -132,9 +137,11 @@ def build(
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice）。")] = False,
     from_datasets: Annotated[
-        list[Path] | None,
-        typer.Option("--from-datasets", help="由下级数据集汇总（省、市由市、旗县数据集汇总）。"),
-    ] = None,
+        bool,
+        typer.Option(
+            "--from-datasets", help="由下级数据集汇总：qreport build --from-datasets 甲市.json 乙市.json …"
+        ),
+    ] = False,
     workers: Annotated[
         int | None, typer.Option("--workers", help="并行读取的进程数（默认为 CPU 核数）。")
     ] = None,
@@ -144,9 +151,13 @@ def build(
     """读取文件夹中的全部工作簿，校验、汇总，写出 Word 报告和数据集。"""
     from qreport.pipeline import BuildOptions, run_build
 
+    paths = paths or []
+    if not from_datasets and len(paths) != 1:
+        err.print("[bold red]错误：[/]请指定一个存放各校工作簿的文件夹，例如 qreport build 2024年报。")
+        raise typer.Exit(2)
     opts = BuildOptions(
-        folder=folder, output=output, dataset=dataset, config=config, previous=previous, draft=draft,
-        tables=tables, pdf=pdf, from_datasets=from_datasets or [], workers=workers, json=json_out,
+        folder=None if from_datasets else paths[0], output=output, dataset=dataset, config=config, previous=previous, draft=draft,
+        tables=tables, pdf=pdf, from_datasets=paths if from_datasets else [], workers=workers, json=json_out,
         quiet=quiet or json_out,
     )  # fmt: skip
     try:

@@ -46,9 +46,7 @@ def _compile(opts: BuildOptions, err: Console) -> BuildResult:
     if opts.from_datasets:
         from qreport.rollup import build_from_datasets
 
-        if opts.folder is not None and not opts.folder.is_dir():
-            raise InputError(f"找不到文件夹 {opts.folder}。")
-        return build_from_datasets(opts.from_datasets, config_path=opts.config, folder=opts.folder)
+        return build_from_datasets(opts.from_datasets, config_path=opts.config)
     if opts.folder is None:
         raise InputError(
             "请指定存放各校工作簿的文件夹（qreport build 文件夹），或用 --from-datasets 指定下级数据集。"
@@ -94,7 +92,7 @@ def _summary(result: BuildResult, err: Console) -> None:
     for r in result.files:
         e, w = counts(r.findings)
         name = r.school.label if r.school else "（无法读取）"
-        rows.append((name, r.findings[0].file if r.findings else str(r.path), e, w))
+        rows.append((name, r.label, e, w))
     if rows:
         err.print(school_table(rows, f"{result.catalog.year} 年各校工作簿"))
     err.print(summary_line(result.findings, len(result.files)))
@@ -134,14 +132,14 @@ def write_outputs(result: BuildResult, opts: BuildOptions) -> list[Path]:
 
 def resolve_pictures(result: BuildResult, tmp: Path) -> None:
     """Give every case its picture file: a file named in 图片 beside the workbook, or one pasted on the row."""
-    for school in result.dataset.schools:
+    for n, school in enumerate(result.dataset.schools, 1):
         base = Path(school.path or school.file).parent
-        for i, case in enumerate(school.cases):
+        for i, case in enumerate(school.cases, 1):
             named = base / case.image if case.image else None
             if named is not None and named.is_file():
                 case.image_path = str(named)
             elif case.row in school.pictures:
                 name, data = school.pictures[case.row]
-                target = tmp / f"{abs(hash(school.file))}-{i}-{name}"
+                target = tmp / f"school{n}-case{i}-{name}"  # stable: the name ends up in the .docx
                 target.write_bytes(data)
                 case.image_path = str(target)

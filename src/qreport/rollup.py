@@ -39,11 +39,10 @@ def _unit(data: dict, source: Path) -> tuple[Unit, School]:
     return unit, school
 
 
-def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = None,
-                        folder: Path | None = None) -> BuildResult:  # fmt: skip
+def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = None) -> BuildResult:
     if not paths:
         raise InputError("请用 --from-datasets 指定至少一个下级数据集。")
-    config = load_config(config_path) if config_path else find_config(folder or Path("."), None)
+    config = load_config(config_path) if config_path else find_config(Path("."), None)
     datasets = [(p, load_dataset(p)) for p in paths]
     years = {d["year"] for _p, d in datasets}
     if len(years) != 1:

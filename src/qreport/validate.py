@@ -21,6 +21,10 @@ class FileResult:
     path: Path
     school: School | None  # None: the file could not be read at all
     findings: list[Finding] = field(default_factory=list)
+    label: str = ""  # the file as shown to the user
+
+    def __post_init__(self) -> None:
+        self.label = self.label or str(self.path)
 
     @property
     def unreadable(self) -> bool:
@@ -60,10 +64,10 @@ def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str 
     try:
         school = read_school(path, catalog, file_label=name)
     except UnreadableWorkbook as exc:
-        return FileResult(path, None, [unreadable_finding(exc, name)])
+        return FileResult(path, None, [unreadable_finding(exc, name)], name)
     order = (layout.INFO_SHEET, *catalog.sheets, *layout.LIST_SHEETS)
     school.findings = sort_findings(school.findings + check_school(school, catalog, outline), order)
-    return FileResult(path, school, list(school.findings))
+    return FileResult(path, school, list(school.findings), name)
 
 
 def validate_files(

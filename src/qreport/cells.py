@@ -19,12 +19,12 @@ _SUFFIXES = (
     "万元", "人日", "学时", "课时", "人/门", "个/生", "元/生", "mbps", "人次", "人", "个", "元", "门", "项",
     "本", "次", "所", "名", "节", "%", "％",
 )  # fmt: skip
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")  # "0,100" is no grouping
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Digits on both sides of a space are one number only when the space groups thousands ("3 275").
 _SPACED = re.compile(r"\d\s+\d")
-_SPACE_GROUPED = re.compile(r"[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?(?![\d.])")
+_SPACE_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(?: \d{3})+(?:\.\d+)?(?![\d.])")
 
 
 @dataclass(frozen=True)

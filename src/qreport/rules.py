@@ -50,7 +50,6 @@ def _present(school: School, catalog: Catalog) -> Iterator[tuple[Indicator, str,
 
 
 def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
-    pct_typical = _typical_percent_scale(school, catalog)
     for ind, which, v in _present(school, catalog):
         at = _where(school, ind, which)
         shown = display(v)
@@ -60,16 +59,10 @@ def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator
             yield finding("not_integer", school.file, **at, label=ind.name, value=shown)
         elif ind.kind == "pct" and v > 100:
             yield finding("pct_out_of_range", school.file, **at, label=ind.name, value=shown)
-        elif ind.kind == "pct" and 0 < v <= 1 and pct_typical:
+        elif ind.kind == "pct" and 0 < v <= 1:  # 0.965 typed for 96.5%, alone or throughout
             yield finding("pct_fraction", school.file, **at, label=ind.name, value=shown)
         elif ind.unit == "万元" and v > WAN_YUAN_LIMIT:
             yield finding("wan_yuan_large", school.file, **at, label=ind.name, value=shown)
-
-
-def _typical_percent_scale(school: School, catalog: Catalog) -> bool:
-    """True when most of the school's percentages are on the 0–100 scale (a lone 0.95 is a slip)."""
-    values = [v for ind, _w, v in _present(school, catalog) if ind.kind == "pct" and v > 0]
-    return sum(v > 1 for v in values) > len(values) / 2
 
 
 def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:

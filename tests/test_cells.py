@@ -69,6 +69,7 @@ UNITS = ["人", "个", "元", "万元", "门", "项", "本", "学时", "人次",
         ("约100", "ambiguous", None),
         ("100左右", "ambiguous", None),
         ("1,23", "ambiguous", None),
+        ("0,100", "ambiguous", None),  # not a thousands grouping (a decimal comma, or two numbers)
         ("12 15", "ambiguous", None),
         ("2023 2024", "ambiguous", None),
         ("12/15", "ambiguous", None),
@@ -144,7 +145,14 @@ def test_two_separated_numbers_are_never_read_as_one(
 ) -> None:
     text = f"{before}{a}{sep}{b}{after}"
     parsed = parse_text(text)
-    if sep == " " and len(str(b)) == 3 and len(str(a)) <= 3 and not before and after in ("", "人", "个"):
+    if (
+        sep == " "
+        and len(str(b)) == 3
+        and len(str(a)) <= 3
+        and a > 0
+        and not before
+        and after in ("", "人", "个")
+    ):
         # "3 275" is a thousands grouping, read as 3275 (like "3,275")
         assert (parsed.status, parsed.value) == ("text_number", float(f"{a}{b}")), text
         return
@@ -155,12 +163,12 @@ def test_two_separated_numbers_are_never_read_as_one(
 @given(st.integers(min_value=0, max_value=10**6), st.integers(min_value=0, max_value=10**6))
 def test_comma_separated_numbers_are_grouping_or_ambiguous(a: int, b: int) -> None:
     """ "1,234" is a grouped number; "12,15" is two numbers and never read as 1215."""
-    text = f"{a},{b}"
-    parsed = parse_text(text)
-    if parsed.status == "text_number":
-        assert len(str(b)) == 3 and len(str(a)) <= 3 and parsed.value == float(f"{a}{b}")
-    else:
-        assert parsed.status == "ambiguous"
+    for text in (f"{a},{b}", f"{a}，{b}"):  # a full-width comma is a comma
+        parsed = parse_text(text)
+        if len(str(b)) == 3 and len(str(a)) <= 3 and a > 0:
+            assert (parsed.status, parsed.value) == ("text_number", float(f"{a}{b}")), text
+        else:
+            assert parsed.status == "ambiguous", text
 
 
 @given(

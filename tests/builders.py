@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import shutil
 import struct
 import tempfile
+import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -521,3 +523,58 @@ def set_header(wb: Workbook, sheet: str, old: str, new: str | None) -> None:
     ws = wb[sheet]
     head, cols = header_row(ws, old)
     ws.cell(row=head, column=cols[old]).value = new
+
+
+# -- as Excel writes it -------------------------------------------------------------------------
+
+_INLINE = re.compile(
+    r'<c ([^>]*?)t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S
+)
+_SST = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def to_shared_strings(path: Path, *, rich: bool = False, phonetic: bool = False) -> None:
+    """Rewrite openpyxl's inline strings as a shared-string table, as Excel and WPS save text.
+
+    `rich`: every string of two or more characters is split into two formatted runs.
+    `phonetic`: every string carries a phonetic reading (rPh), which is not part of the text.
+    """
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    strings: list[str] = []
+    index: dict[str, int] = {}
+
+    def shared(m: re.Match[str]) -> str:
+        text = m.group(3)
+        if text not in index:
+            index[text] = len(strings)
+            strings.append(text)
+        return f'<c {m.group(1)}t="s"{m.group(2)}><v>{index[text]}</v></c>'
+
+    for name in [n for n in members if n.startswith("xl/worksheets/sheet")]:
+        xml = _INLINE.sub(shared, members[name].decode())
+        members[name] = re.sub(r'<c ([^>]*?) ?t="inlineStr"([^>]*)></c>', r"<c \1\2></c>", xml).encode()
+
+    def item(text: str) -> str:
+        body = f'<t xml:space="preserve">{text}</t>'
+        if rich and len(text) >= 2 and "&" not in text:
+            body = f'<r><t>{text[:1]}</t></r><r><rPr><b/><sz val="11"/></rPr><t xml:space="preserve">{text[1:]}</t></r>'
+        if phonetic:
+            body += '<rPh sb="0" eb="1"><t>pīnyīn</t></rPh><phoneticPr fontId="1" type="noConversion"/>'
+        return f"<si>{body}</si>"
+
+    sst = f'<sst xmlns="{_SST}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+    members["xl/sharedStrings.xml"] = (sst + "".join(item(s) for s in strings) + "</sst>").encode()
+    types = members["[Content_Types].xml"].decode()
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST_TYPE}"/>'
+    members["[Content_Types].xml"] = types.replace("</Types>", override + "</Types>").encode()
+    rels = members["xl/_rels/workbook.xml.rels"].decode()
+    rel = f'<Relationship Type="{_SST_REL}" Target="sharedStrings.xml" Id="rIdSst"/>'
+    members["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>", rel + "</Relationships>"
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)

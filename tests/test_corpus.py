@@ -6,6 +6,7 @@ out: code, sheet, cell, indicator and severity. Adding a rule adds a row.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -292,6 +293,7 @@ TOLERATED = [
     pytest.param(lambda wb: b.add_sheet(wb, "备注", [["说明", "本表为学校自用"], ["指标代码", "graduates"]]), id="extra-sheet"),
     pytest.param(lambda wb: b.add_column(wb, "计分卡", "审核意见", {4: "已核", 5: "待核"}), id="extra-column"),
     pytest.param(swap_year_columns, id="year-columns-swapped"),
+    pytest.param(lambda wb: wb["计分卡"].insert_cols(1, 2), id="columns-inserted-left"),
     pytest.param(move_header_down, id="header-moved-down"),
     pytest.param(lambda wb: b.delete_sheet(wb, "填报说明"), id="guide-sheet-deleted"),
     pytest.param(info("填报年度", "2024年"), id="year-with-suffix"),
@@ -344,3 +346,29 @@ def test_edit_helper_is_faithful(school: Path, tmp_path: Path) -> None:
         for name in za.namelist():
             if name != "docProps/core.xml":  # holds the save time
                 assert za.read(name) == zb.read(name), name
+
+
+# -- text as Excel and WPS save it: a shared-string table ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "style",
+    [{}, {"rich": True}, {"phonetic": True}, {"rich": True, "phonetic": True}],
+    ids=["plain", "rich-runs", "phonetic", "rich-phonetic"],
+)
+def test_shared_strings_read_like_inline_strings(school: Path, style: dict[str, bool]) -> None:
+    with b.edit(school) as wb:
+        b.set_value(wb, "graduates", "current", "436人")
+        b.set_list(wb, MAJORS, "专业代码", 2, "610301")  # a code as text, as the template formats it
+    b.to_shared_strings(school, **style)
+    with zipfile.ZipFile(school) as zf:
+        assert b"<si>" in zf.read("xl/sharedStrings.xml")
+        assert not any(b"inlineStr" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
+    result = run(school)
+    assert [(f.code, f.sheet, f.cell) for f in result.findings] == [("number_as_text", "计分卡", "F4")]
+    s = result.school
+    assert s is not None
+    assert (s.name, s.short_name) == ("巴彦淖尔市第一职业中等专业学校", "市一职")
+    assert s.values["graduates"].current == 436
+    assert [m.name for m in s.majors] == [m["name"] for m in b.MAJORS]
+    assert s.texts[0].content == b.TEXTS[0][1]

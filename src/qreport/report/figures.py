@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from docx.document import Document
 
 from qreport.catalog import Catalog
@@ -53,7 +55,7 @@ def write_chart(
     **names: object,
 ) -> None:
     try:
-        from qreport.report import charts
+        charts = importlib.import_module("qreport.report.charts")
     except ImportError:  # the chart writer is optional until it ships
         warnings.append(f"图表“{spec.id}”未生成：图表模块不可用。")
         return

@@ -94,9 +94,11 @@ def _needs(grid: Grid) -> tuple[list[float], list[float]]:
             if cell is None or cell.colspan > 1:
                 continue
             width = _longest_line(cell.text) + _PADDING_EM
-            wish[c] = max(wish[c], width)
             if r < len(grid.header):
-                continue  # headers may wrap
+                # a header may take two lines rather than widen a column of short numbers
+                wish[c] = max(wish[c], _longest_line(cell.text) / 2 + _PADDING_EM)
+                continue
+            wish[c] = max(wish[c], width)
             if cell.align == "center" and cell.text.isascii():
                 least[c] = max(least[c], width)  # numbers and codes stay on one line
             elif cell.align == "left":

@@ -185,6 +185,15 @@ def texts(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
             yield finding("text_empty", school.file, sheet=layout.TEXT_SHEET, cell=f"B{t.row}", row=t.row)
 
 
+def picture_beside(folder: Path, name: str) -> Path | None:
+    """The picture file `name` in the workbook's `folder`, or None. Only a plain file name counts: a
+    path ("../x.png", "/home/…/x.jpg") would let a school's workbook pull any file into the report."""
+    if not name or Path(name).name != name or name in (".", ".."):
+        return None
+    path = folder / name
+    return path if path.is_file() else None
+
+
 def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
     folder = Path(school.path or school.file).parent
     for c in school.cases:
@@ -192,7 +201,7 @@ def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
         if missing:
             yield finding("case_incomplete", school.file, sheet=layout.CASES_SHEET, cell=f"B{c.row}",
                           missing="、".join(missing))  # fmt: skip
-        if c.image and c.row not in school.pictures and not (folder / c.image).is_file():
+        if c.image and c.row not in school.pictures and picture_beside(folder, c.image) is None:
             yield finding(
                 "case_image_missing", school.file, sheet=layout.CASES_SHEET, cell=f"D{c.row}", value=c.image
             )

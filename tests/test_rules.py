@@ -293,6 +293,23 @@ def test_texts() -> None:
     assert "1.1、" in found[0].message and "1.1.1" not in found[0].message  # choices are the level-2 sections
 
 
+def test_case_picture_must_sit_beside_the_workbook(tmp_path: Path) -> None:
+    """A path in 图片 must not pull a file from elsewhere on the bureau's disk into the report."""
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "私人.png").write_bytes(b"png")
+    (tmp_path / "city").mkdir()
+    names = [str(tmp_path / "elsewhere" / "私人.png"), "../elsewhere/私人.png", "..", "."]
+    school = make(
+        path=str(tmp_path / "city" / "学校.xlsx"),
+        cases=[Case(chapter=1, title="标题", body="正文", image=n, row=4 + i) for i, n in enumerate(names)],
+    )
+    found = list(rules.cases(school, CATALOG, OUTLINE))
+    assert [(f.code, f.cell) for f in found] == [
+        ("case_image_missing", f"D{4 + i}") for i in range(len(names))
+    ]
+    assert rules.picture_beside(tmp_path / "elsewhere", "私人.png") == tmp_path / "elsewhere" / "私人.png"
+
+
 def test_cases(tmp_path: Path) -> None:
     (tmp_path / "有.png").write_bytes(b"png")
     school = make(

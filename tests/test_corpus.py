@@ -294,6 +294,8 @@ TOLERATED = [
     pytest.param(lambda wb: b.add_column(wb, "计分卡", "审核意见", {4: "已核", 5: "待核"}), id="extra-column"),
     pytest.param(swap_year_columns, id="year-columns-swapped"),
     pytest.param(lambda wb: wb["计分卡"].insert_cols(1, 2), id="columns-inserted-left"),
+    pytest.param(lambda wb: setattr(wb["满意度"], "sheet_state", "hidden"), id="sheet-hidden"),
+    pytest.param(lambda wb: wb.move_sheet("落实政策", offset=-4), id="sheets-reordered"),
     pytest.param(move_header_down, id="header-moved-down"),
     pytest.param(lambda wb: b.delete_sheet(wb, "填报说明"), id="guide-sheet-deleted"),
     pytest.param(info("填报年度", "2024年"), id="year-with-suffix"),

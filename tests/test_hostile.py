@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -190,6 +191,26 @@ def malformed_sheet(d: Path, good: Path) -> Path:
     return _write_zip(d / "半截.xlsx", members)
 
 
+def lying_sizes(d: Path, good: Path) -> Path:
+    """A sheet that inflates to 5 MB while its zip headers claim 1 KB: the claim must not be trusted."""
+    members = _members(good)
+    xml = members[SCORECARD_PART]
+    head, rest = xml.split(b">", 1)
+    members[SCORECARD_PART] = head + b">" + b" " * (5 * MB) + rest
+    path = _write_zip(d / "lying.xlsx", members)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(SCORECARD_PART)
+    name = SCORECARD_PART.encode()
+    struct.pack_into("<I", data, info.header_offset + 22, 1024)  # local header: uncompressed size
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.index(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 24, 1024)  # central directory: uncompressed size
+    path.write_bytes(bytes(data))
+    return path
+
+
 def truncated(d: Path, good: Path) -> Path:
     data = good.read_bytes()
     (d / "truncated.xlsx").write_bytes(data[: len(data) // 2])
@@ -217,6 +238,7 @@ HOSTILE: list[tuple[Callable[[Path, Path], Path], str]] = [
     (small_entity_utf16, "corrupt"),
     (external_entity, "corrupt"),
     (malformed_sheet, "corrupt"),
+    (lying_sizes, "corrupt"),
 ]
 IDS = [f.__name__ for f, _ in HOSTILE]
 

@@ -5,6 +5,7 @@ Pure functions, no workbook access. The reader decides what a result means for a
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -68,12 +69,19 @@ def parse_text(text: str) -> Parsed:
             compact = compact[: len(compact) - len(suffix)]
             break
     if _PLAIN.match(compact):
-        return Parsed("text_number", float(compact), percent)
+        return _text_number(compact, percent)
     if _GROUPED.match(compact):
-        return Parsed("text_number", float(compact.replace(",", "")), percent)
+        return _text_number(compact.replace(",", ""), percent)
     if _ANY_NUMBER.search(compact):
         return Parsed("ambiguous")  # "12-15", "约100", "1,23": more than one reading
     return Parsed("not_number")
+
+
+def _text_number(text: str, percent: bool) -> Parsed:
+    value = float(text)
+    if not math.isfinite(value):  # "1e999", 400 nines: no count or amount, and not valid in JSON
+        return Parsed("not_number")
+    return Parsed("text_number", value, percent)
 
 
 def display(value: float) -> str:

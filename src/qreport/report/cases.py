@@ -31,7 +31,7 @@ class SchoolCase:
 def photo_size(image: Image) -> tuple[Length, Length]:
     """Width and height on the page: 14 cm wide, aspect kept, at most 11 cm tall."""
     ratio = image.px_height / image.px_width
-    width = PHOTO_WIDTH
+    width: Length = PHOTO_WIDTH
     if width * ratio > PHOTO_MAX_HEIGHT:
         width = Length(int(PHOTO_MAX_HEIGHT / ratio))
     return width, Length(int(width * ratio))

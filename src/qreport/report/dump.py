@@ -14,7 +14,7 @@ import docx
 from docx.document import Document
 from docx.oxml.ns import qn
 from docx.section import Section
-from docx.shared import Emu
+from docx.shared import Emu, Length
 from lxml import etree
 
 _CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -150,13 +150,16 @@ def _part_text(part, linked: bool, first: bool) -> str:  # type: ignore[no-untyp
     return " / ".join(t for t in texts if t) or "(空)"
 
 
+def _mm(length: Length | None) -> str:
+    return "?" if length is None else f"{length.mm:.0f}"
+
+
 def _section(section: Section, number: int) -> str:
     pg = section._sectPr.find(qn("w:pgNumType"))
     start = pg.get(qn("w:start")) if pg is not None else None
-    size = f"{section.page_width.mm:.0f}×{section.page_height.mm:.0f}mm"
+    size = f"{_mm(section.page_width)}×{_mm(section.page_height)}mm"
     margins = "/".join(
-        f"{m.mm:.0f}"
-        for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+        _mm(m) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     )
     header = _part_text(section.header, section.header.is_linked_to_previous, number == 1)
     footer = _part_text(section.footer, section.footer.is_linked_to_previous, number == 1)

@@ -79,7 +79,8 @@ class ReportSpec(_Strict):
         ids = [t.id for t in self.tables] + [c.id for c in self.charts]
         problems += [f"编号“{i}”重复" for i in sorted({i for i in ids if ids.count(i) > 1})]
         known = list(catalog.by_id)
-        for entry in (*self.tables, *self.charts):
+        entries: list[TableSpec | ChartSpec] = [*self.tables, *self.charts]
+        for entry in entries:
             for item in entry.items:
                 if item.id not in catalog.by_id:
                     near = difflib.get_close_matches(item.id, known, n=1)

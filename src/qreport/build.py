@@ -159,7 +159,7 @@ def _apply_previous(previous: dict, dataset: Dataset, catalog: Catalog, source: 
                 ref = school.cells.get(ind.id, {}).get("previous", "!")
                 sheet, _, cell = ref.rpartition("!")
                 out.append(finding("previous_mismatch", school.file, sheet=sheet or None, cell=cell or None,
-                                   indicator=ind.id, label=ind.name, typed=_fmt(typed), dataset=_fmt(known)))  # fmt: skip
+                                   indicator=ind.id, label=catalog.qualified_names[ind.id], typed=_fmt(typed), dataset=_fmt(known)))  # fmt: skip
     return out
 
 

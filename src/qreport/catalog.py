@@ -126,6 +126,23 @@ class Catalog(BaseModel):
     def by_id(self) -> dict[str, Indicator]:
         return {i.id: i for i in self.indicators}
 
+    @cached_property
+    def qualified_names(self) -> dict[str, str]:
+        """Names that stand alone in a message: a name shared by several rows (国家级数量) is given
+        its row group, e.g. 专业教学资源库数（国家级数量）."""
+        counts: dict[str, int] = {}
+        for ind in self.indicators:
+            counts[ind.name] = counts.get(ind.name, 0) + 1
+        out: dict[str, str] = {}
+        for table in self.table:
+            head: Indicator | None = None
+            for ind in table.indicators:
+                if ind.seq is not None:
+                    head = ind
+                unique = counts[ind.name] == 1 or head is None or head is ind
+                out[ind.id] = ind.name if unique else f"{head.name}（{ind.name}）"  # type: ignore[union-attr]
+        return out
+
     def __getitem__(self, key: str) -> Indicator:
         return self.by_id[key]
 

@@ -18,6 +18,7 @@ from qreport.build import BuildResult, build
 from qreport.errors import InputError
 from qreport.findings import counts
 from qreport.render import findings_listing, school_table, summary_line
+from qreport.rules import picture_beside
 
 
 @dataclass
@@ -135,8 +136,8 @@ def resolve_pictures(result: BuildResult, tmp: Path) -> None:
     for n, school in enumerate(result.dataset.schools, 1):
         base = Path(school.path or school.file).parent
         for i, case in enumerate(school.cases, 1):
-            named = base / case.image if case.image else None
-            if named is not None and named.is_file():
+            named = picture_beside(base, case.image or "")
+            if named is not None:
                 case.image_path = str(named)
             elif case.row in school.pictures:
                 name, data = school.pictures[case.row]

@@ -156,7 +156,12 @@ class _Reader:
         for ind in self.catalog.typed:
             if ind.id not in located:
                 if ind.sheet in sheets:
-                    self.add("indicator_missing", sheet=ind.sheet, indicator=ind.id, label=ind.name)
+                    self.add(
+                        "indicator_missing",
+                        sheet=ind.sheet,
+                        indicator=ind.id,
+                        label=self.catalog.qualified_names[ind.id],
+                    )
                 continue
             sheet, row, columns = located[ind.id]
             yv, cells = YearValue(), {}

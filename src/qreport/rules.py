@@ -26,6 +26,10 @@ CATEGORIES_2021 = range(61, 80)  # 专业大类 of the 2021 catalogue: 61 农林
 RETIRED_CATEGORIES = range(1, 19)  # 2010 catalogue: 01 农林牧渔 … 18 其他
 
 
+def _name(catalog: Catalog, ind: Indicator) -> str:
+    return catalog.qualified_names[ind.id]
+
+
 def _where(school: School, ind: Indicator, which: str) -> dict[str, str | None]:
     ref = school.cells.get(ind.id, {}).get(which)
     if ref is None:
@@ -54,15 +58,15 @@ def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator
         at = _where(school, ind, which)
         shown = display(v)
         if v < 0:
-            yield finding("negative", school.file, **at, label=ind.name, value=shown)
+            yield finding("negative", school.file, **at, label=_name(catalog, ind), value=shown)
         elif ind.kind == "int" and not float(v).is_integer():
-            yield finding("not_integer", school.file, **at, label=ind.name, value=shown)
+            yield finding("not_integer", school.file, **at, label=_name(catalog, ind), value=shown)
         elif ind.kind == "pct" and v > 100:
-            yield finding("pct_out_of_range", school.file, **at, label=ind.name, value=shown)
+            yield finding("pct_out_of_range", school.file, **at, label=_name(catalog, ind), value=shown)
         elif ind.kind == "pct" and 0 < v <= 1:  # 0.965 typed for 96.5%, alone or throughout
-            yield finding("pct_fraction", school.file, **at, label=ind.name, value=shown)
+            yield finding("pct_fraction", school.file, **at, label=_name(catalog, ind), value=shown)
         elif ind.unit == "万元" and v > WAN_YUAN_LIMIT:
-            yield finding("wan_yuan_large", school.file, **at, label=ind.name, value=shown)
+            yield finding("wan_yuan_large", school.file, **at, label=_name(catalog, ind), value=shown)
 
 
 def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
@@ -73,7 +77,7 @@ def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findi
         if ind.id in school.na.get("current", set()):
             continue
         code = "blank_required" if ind.required else "blank"
-        yield finding(code, school.file, **_where(school, ind, "current"), label=ind.name,
+        yield finding(code, school.file, **_where(school, ind, "current"), label=_name(catalog, ind),
                       column=_column(catalog, "current"))  # fmt: skip
 
 
@@ -81,7 +85,9 @@ def samples(school: School, catalog: Catalog, outline: Outline) -> Iterator[Find
     for ind in catalog.typed:
         has_rate = "sample" in school.cells.get(ind.id, {}) and school.values[ind.id].current is not None
         if has_rate and school.samples.get(ind.id) is None:
-            yield finding("sample_missing", school.file, **_where(school, ind, "sample"), label=ind.name)
+            yield finding(
+                "sample_missing", school.file, **_where(school, ind, "sample"), label=_name(catalog, ind)
+            )
 
 
 def parents(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
@@ -93,8 +99,8 @@ def parents(school: School, catalog: Catalog, outline: Outline) -> Iterator[Find
         for which in YEARS:
             child_v, parent_v = school.values[ind.id].get(which), school.values[ind.le].get(which)
             if child_v is not None and parent_v is not None and child_v > parent_v + TOLERANCE:
-                yield finding("exceeds_parent", school.file, **_where(school, ind, which), label=ind.name,
-                              value=display(child_v), parent=parent.name, parent_value=display(parent_v))  # fmt: skip
+                yield finding("exceeds_parent", school.file, **_where(school, ind, which), label=_name(catalog, ind),
+                              value=display(child_v), parent=_name(catalog, parent), parent_value=display(parent_v))  # fmt: skip
 
 
 def sums(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
@@ -111,7 +117,7 @@ def sums(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding
             expected = sum(v for v in part_values if v is not None)
             if abs(total - expected) > TOLERANCE:
                 names = "、".join(catalog[p].name for p in ind.sum_of)
-                yield finding("parts_mismatch", school.file, **_where(school, ind, which), label=ind.name,
+                yield finding("parts_mismatch", school.file, **_where(school, ind, which), label=_name(catalog, ind),
                               value=display(total), parts=names, total=display(expected))  # fmt: skip
 
 
@@ -122,7 +128,7 @@ def jumps(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
             continue
         ratio = yv.current / yv.previous
         if ratio > YOY_FACTOR or ratio < 1 / YOY_FACTOR:
-            yield finding("yoy_jump", school.file, **_where(school, ind, "current"), label=ind.name,
+            yield finding("yoy_jump", school.file, **_where(school, ind, "current"), label=_name(catalog, ind),
                           previous=display(yv.previous), current=display(yv.current))  # fmt: skip
 
 

@@ -146,13 +146,10 @@ def _shared_strings(pkg: _Package) -> list[str]:
         return []
     out = []
     for si in pkg.xml(name).iter(f"{NS_MAIN}si"):
-        # Phonetic runs (rPh) are annotations, not part of the text.
-        parts = [t.text or "" for t in si.iter(f"{NS_MAIN}t")]
-        phonetic = [t.text or "" for rph in si.iter(f"{NS_MAIN}rPh") for t in rph.iter(f"{NS_MAIN}t")]
-        text = "".join(parts)
-        for p in phonetic:
-            text = text.replace(p, "", 1) if p else text
-        out.append(text)
+        # Text is si/t or the t of each rich-text run si/r/t; phonetic readings (si/rPh/t) are not text.
+        parts = [t.text or "" for t in si.findall(f"{NS_MAIN}t")]
+        parts += [t.text or "" for t in si.findall(f"{NS_MAIN}r/{NS_MAIN}t")]
+        out.append("".join(parts))
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from qreport.catalog import Indicator, Table
 from qreport.findings import Finding
 from qreport.model import Dataset
-from qreport.report.grid import Cell, Grid, Row, merged_down
+from qreport.report.grid import Cell, Grid, Row, merged_down, school_chunks
 from qreport.report.numbers import format_value
 
 CITY_COLUMN = "全市"
@@ -51,22 +51,29 @@ def years_grid(table: Table, dataset: Dataset, years: tuple[str, str]) -> Grid:
     return Grid([header], body, [0.9, 6.2, 1.3, 1.8, 1.8])  # as printed: a wide 指标 column
 
 
-def schools_grid(table: Table, dataset: Dataset, labels: dict[str, str]) -> Grid:
-    """序号 | 指标 | 单位 | one column per school (current year) | 全市 when the city has values."""
+def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> list[Grid]:
+    """序号 | 指标 | 单位 | one column per school (current year) | 全市 when the city has values.
+
+    With many schools the columns are split over several tables (续表), the 全市 column in the last.
+    """
     rows = printed_rows(table)
     with_city = any(dataset.value(ind.id) is not None for _, ind in rows)
-    names = [labels[s.name] for s in dataset.schools]
-    header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), *(Cell(n) for n in names)]
-    if with_city:
-        header.append(Cell(CITY_COLUMN))
-    seqs = _group_column(rows)
-    body: list[Row] = []
-    for k, (_, ind) in enumerate(rows):
-        values = [format_value(dataset.value(ind.id, school=s.name), ind.kind) for s in dataset.schools]
-        if with_city:
-            values.append(format_value(dataset.value(ind.id), ind.kind))
-        body.append([seqs[k], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
-    return Grid([header], body)
+    chunks = school_chunks(list(dataset.schools), with_total=with_city)
+    grids = []
+    for k, schools in enumerate(chunks):
+        city = with_city and k == len(chunks) - 1
+        header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), *(Cell(labels[s.name]) for s in schools)]
+        if city:
+            header.append(Cell(CITY_COLUMN))
+        seqs = _group_column(rows)
+        body: list[Row] = []
+        for i, (_, ind) in enumerate(rows):
+            values = [format_value(dataset.value(ind.id, school=s.name), ind.kind) for s in schools]
+            if city:
+                values.append(format_value(dataset.value(ind.id), ind.kind))
+            body.append([seqs[i], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
+        grids.append(Grid([header], body))
+    return grids
 
 
 _SEVERITY = {"error": "错误", "warning": "警告"}

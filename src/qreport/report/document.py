@@ -264,13 +264,20 @@ class _Writer:
                     names = self.names(school=self.labels[school.name])
                     self._table(fill(spec.caption, **names), majors_grid(spec, school.majors, names), chapter)
             return
-        table = indicator_grid(spec, self.dataset, self.catalog, self.labels, self.years, self.names())
-        self._table(fill(spec.caption, **self.names()), table, chapter)
+        tables = indicator_grid(spec, self.dataset, self.catalog, self.labels, self.years, self.names())
+        self._table(fill(spec.caption, **self.names()), tables, chapter)
 
-    def _table(self, caption: str, table: grid.Grid, chapter: int) -> None:
+    def _table(self, caption: str, tables: grid.Grid | list[grid.Grid], chapter: int) -> None:
         self.doc.add_paragraph(self.numbering.caption("表", chapter, caption), style=styles.TABLE_CAPTION)
-        grid.render(self.doc, table, size=self.typo.sizes.table)
-        self._after_table()
+        self._grids(tables if isinstance(tables, list) else [tables])
+
+    def _grids(self, tables: list[grid.Grid]) -> None:
+        """A table and its 续表: continuations when the schools do not fit side by side."""
+        for k, table in enumerate(tables):
+            if k:
+                self.doc.add_paragraph("续表", style=styles.TABLE_META)
+            grid.render(self.doc, table, size=self.typo.sizes.table)
+            self._after_table()
 
     def _after_table(self) -> None:
         # a little air between a table and the text after it, without a full body line
@@ -294,18 +301,16 @@ class _Writer:
         for k, table in enumerate(tables, start=1):
             caption = f"表{k} {table.title}"
             paragraph = self.doc.add_paragraph(caption, style=styles.APPENDIX_CAPTION)
-            paragraph.paragraph_format.page_break_before = k == 1
+            if k == 1:
+                paragraph.paragraph_format.page_break_before = True
             self.appendix_captions.append(caption)
             self.numbering.heading(1, caption)
             self.doc.add_paragraph(name, style=styles.TABLE_META)
             if table.sample:
-                content = appendix.schools_grid(table, self.dataset, self.labels)
+                self._grids(appendix.schools_grids(table, self.dataset, self.labels))
             else:
-                content = appendix.years_grid(
-                    table, self.dataset, (self.years["previous"], self.years["current"])
-                )
-            grid.render(self.doc, content, size=self.typo.sizes.table)
-            self._after_table()
+                years = (self.years["previous"], self.years["current"])
+                self._grids([appendix.years_grid(table, self.dataset, years)])
 
     def _findings(self) -> None:
         title = "校验问题清单"

@@ -102,7 +102,8 @@ def _paragraph(p: etree._Element, styles: dict[str, str]) -> str:
         text += piece
     if not text:
         return ""
-    breaks = p.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is not None
+    flag = p.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}")
+    breaks = flag is not None and flag.get(qn("w:val")) not in ("0", "false")
     return f"[{style}]{' ⤓' if breaks else ''} {text}"
 
 

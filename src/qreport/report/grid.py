@@ -8,7 +8,7 @@ rows repeated on every page, rows never split across pages, fixed column widths.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from docx.document import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
@@ -19,6 +19,7 @@ from docx.table import Table
 from qreport.report import ooxml, styles
 
 Align = Literal["left", "center"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,17 @@ class Grid:
     @property
     def rows(self) -> list[Row]:
         return [*self.header, *self.body]
+
+
+MAX_SCHOOL_COLUMNS = 8  # more schools side by side do not fit A4 portrait; the rest go to a 续表
+
+
+def school_chunks(schools: list[T], *, with_total: bool) -> list[list[T]]:
+    """Schools split evenly into tables of at most MAX_SCHOOL_COLUMNS columns (the total counts)."""
+    columns = len(schools) + int(with_total)
+    parts = max(1, -(-columns // MAX_SCHOOL_COLUMNS))
+    size = -(-len(schools) // parts) if schools else 0
+    return [schools[k : k + size] for k in range(0, len(schools), size)] if schools else [[]]
 
 
 def merged_down(texts: list[str]) -> list[Cell | None]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from qreport.catalog import Catalog
 from qreport.model import Dataset, MajorRow, School
-from qreport.report.grid import Cell, Grid, Row, merged_down
+from qreport.report.grid import Cell, Grid, Row, merged_down, school_chunks
 from qreport.report.numbers import NO_VALUE, format_value
 from qreport.report.spec import Item, MajorColumn, TableSpec, fill
 
@@ -62,13 +62,22 @@ def indicator_grid(
     labels: dict[str, str],
     years: dict[str, str],
     names: Mapping[str, object],
-) -> Grid:
-    """`labels` maps school name -> the short name printed; `names` fills {year} and the like."""
+) -> list[Grid]:
+    """The table, or with many schools as columns, the table and its 续表 (continuations).
+
+    `labels` maps school name -> the short name printed; `names` fills {year} and the like.
+    """
     columns = expand(spec.items, catalog, years, names)
     corner, total = fill(spec.corner, **names), fill(spec.total, **names)
     if spec.schools == "rows":
-        return _schools_as_rows(spec, corner, total, columns, dataset, catalog, labels)
-    return _schools_as_columns(spec, corner, total, columns, dataset, catalog, labels)
+        return [_schools_as_rows(spec, corner, total, columns, dataset, catalog, labels)]
+    chunks = school_chunks(list(dataset.schools), with_total=bool(total))
+    return [
+        _schools_as_columns(
+            spec, corner, total if k == len(chunks) - 1 else "", columns, schools, dataset, catalog, labels
+        )
+        for k, schools in enumerate(chunks)
+    ]
 
 
 def _schools_as_rows(
@@ -115,12 +124,13 @@ def _schools_as_columns(
     corner: str,
     total: str,
     columns: list[Column],
+    schools: list[School],
     dataset: Dataset,
     catalog: Catalog,
     labels: dict[str, str],
 ) -> Grid:
     grouped = any(c.group for c in columns)
-    names = [labels[s.name] for s in dataset.schools] + ([total] if total else [])
+    names = [labels[s.name] for s in schools] + ([total] if total else [])
     lead = 2 if grouped else 1
     header: Row = [Cell(corner or "指标", colspan=lead)] + [None] * (lead - 1) + [Cell(n) for n in names]
     groups = merged_down([c.group for c in columns]) if grouped else []
@@ -128,7 +138,7 @@ def _schools_as_columns(
     for k, col in enumerate(columns):
         row: Row = [groups[k]] if grouped else []
         row.append(Cell(col.label, align="left"))
-        row += [Cell(_value(dataset, catalog, col, s)) for s in dataset.schools]
+        row += [Cell(_value(dataset, catalog, col, s)) for s in schools]
         if total:
             row.append(Cell(_value(dataset, catalog, col, None)))
         body.append(row)

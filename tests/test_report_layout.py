@@ -184,3 +184,31 @@ def test_libreoffice_opens_the_report_and_shows_the_lists(tmp_path: Path) -> Non
         "表6落实政策表",
     ):
         assert expected in text
+
+
+def test_school_chunks_split_evenly_with_the_total_in_the_last() -> None:
+    from qreport.report.grid import school_chunks
+
+    assert school_chunks(list(range(7)), with_total=True) == [list(range(7))]
+    assert [len(c) for c in school_chunks(list(range(9)), with_total=True)] == [5, 4]
+    assert [len(c) for c in school_chunks(list(range(16)), with_total=False)] == [8, 8]
+    assert school_chunks([], with_total=True) == [[]]
+
+
+def test_many_schools_as_columns_continue_in_a_second_table(tmp_path: Path) -> None:
+    dataset = make_dataset(tmp_path)
+    for k, school in enumerate(list(dataset.schools)[:5]):
+        twin = school.model_copy(
+            update={"name": f"{school.name}分校", "short_name": f"分校{k + 1}", "cases": []}
+        )
+        dataset.schools.append(twin)
+        dataset.school_values[twin.name] = dataset.school_values[school.name]
+    out = tmp_path / "r.docx"
+    write_report(dataset, make_config(tmp_path), CATALOG, out)
+    dump = dump_docx(out)
+    teachers = dump.split("[表题] 表6-1 各职业学校教师队伍情况统计表\n")[1].split("[表题]")[0]
+    first, second = teachers.split("[表头说明] 续表\n")
+    assert first.splitlines()[1] == "| 指标 | 市一职 | 市职校 | 市艺校 | 市体校 | 前旗职中 | 五原职高 |"
+    assert second.splitlines()[1] == "| 指标 | 杭后职教 | 分校1 | 分校2 | 分校3 | 分校4 | 分校5 | 全市 |"
+    satisfaction = dump.split("[附表题] 表2 满意度调查表\n")[1].split("[附表题]")[0]
+    assert satisfaction.count("续表") == 1 and satisfaction.count("| 全市 |") == 1

@@ -156,3 +156,16 @@ def test_markdown_subset() -> None:
         ("bullet", "乙", 0),
         ("heading", "小标题", 2),
     ]
+
+
+def test_readme_and_include_snippets_are_not_reported(tmp_path: Path) -> None:
+    dump, _, warnings = render(
+        tmp_path,
+        {
+            "README.md": "说明",
+            "_tail.md": "（数据来源：各学校填报）",
+            "2.3.md": "社区教育。{% include '_tail.md' %}",
+        },
+    )
+    assert warnings == []
+    assert section(dump, "2.3 服务社区教育") == "[Normal] 社区教育。（数据来源：各学校填报）"

@@ -328,6 +328,8 @@ class _Writer:
 
     def _check_unused(self) -> None:
         known = set(self.outline.numbers) | {PREFACE}
-        for stem in sorted(self.narrative.bureau_names(self.bureau_narrative) - known):
+        # README.md explains the folder; _name.md are snippets for {% include %}
+        stems = {n for n in self.narrative.bureau_names(self.bureau_narrative) if n.lower() != "readme"}
+        for stem in sorted(n for n in stems - known if not n.startswith("_")):
             self.warnings.append(f"叙述文件 {stem}.md 对应的章节不在大纲中，未使用。")
         self.warnings.extend(self.narrative.warnings)

@@ -181,6 +181,12 @@ def _body(doc: Document, typo: Typography) -> None:
     bullet = _style(doc, LIST_BULLET)
     _font(bullet, typo.fonts.body, size)
     _spacing(bullet, exact=LINE_PITCH.pt, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    # the bullet hangs in the paragraph indent of body text; its text lines up one character further
+    ind = bullet.element.get_or_add_pPr().get_or_add_ind()
+    for attr in ("w:firstLineChars", "w:firstLine"):
+        ind.attrib.pop(qn(attr), None)
+    ind.set(qn("w:left"), str(int(Pt(3 * size).twips)))
+    ind.set(qn("w:hanging"), str(int(Pt(size).twips)))
 
 
 def _headings(doc: Document, typo: Typography) -> None:

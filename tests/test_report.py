@@ -275,3 +275,24 @@ def test_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
         write_report(make_dataset(tmp_path), make_config(tmp_path), CATALOG, out)
     assert out.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case1.png", "case2.png", "report.docx"]
+
+
+def test_missing_cover_details_and_team_get_placeholders(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    config.report.compiler = ""
+    config.report.date = ""
+    config.team = []
+    narrative = tmp_path / "narrative"
+    narrative.mkdir()
+    (narrative / "preface.md").write_text("", encoding="utf-8")
+    result = write_report(make_dataset(tmp_path), config, CATALOG, tmp_path / "r.docx")
+    assert result.placeholders[:5] == [
+        "封面：编制单位",
+        "封面：编制日期",
+        "内容真实性责任声明：编制单位",
+        "编制组",
+        "前言",
+    ]
+    front = dump_docx(tmp_path / "r.docx").split("== 第1节结束")[0]
+    assert "[封面文字] ==【待补充：封面：编制单位】==" in front
+    assert "[前置正文] ==【待补充：编制组】==" in front

@@ -212,3 +212,13 @@ def test_many_schools_as_columns_continue_in_a_second_table(tmp_path: Path) -> N
     assert second.splitlines()[1] == "| 指标 | 杭后职教 | 分校1 | 分校2 | 分校3 | 分校4 | 分校5 | 全市 |"
     satisfaction = dump.split("[附表题] 表2 满意度调查表\n")[1].split("[附表题]")[0]
     assert satisfaction.count("续表") == 1 and satisfaction.count("| 全市 |") == 1
+
+
+def test_chart_without_data_is_left_out(tmp_path: Path) -> None:
+    pytest.importorskip("qreport.report.charts")
+    dataset = make_dataset(tmp_path)
+    for ind in ("employed_primary", "employed_secondary", "employed_tertiary"):
+        dataset.city[ind].current = 0
+    result = write_report(dataset, make_config(tmp_path), CATALOG, tmp_path / "r.docx")
+    assert not any("三次产业" in f for f in result.figures)
+    assert "图表“2024年毕业生面向三次产业就业人数”没有任何数据，已略去。" in result.warnings

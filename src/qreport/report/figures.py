@@ -61,7 +61,8 @@ def write_chart(
         return
     title = fill(spec.title, **names)
     categories, series = chart_data(spec, dataset, catalog, labels, years, **names)
-    if all(v is None for _, values in series for v in values):
+    # a chart of nothing (or a pie of zeros) says nothing; leave it out rather than draw an empty frame
+    if not categories or all(not v for _, values in series for v in values):
         warnings.append(f"图表“{title}”没有任何数据，已略去。")
         return
     paragraph = doc.add_paragraph(style=styles.PICTURE)

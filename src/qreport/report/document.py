@@ -153,7 +153,7 @@ class _Writer:
             self.region, report.title, self.catalog.year, report.compiler, report.date, self.dataset.draft
         )
         frontmatter.cover(doc, info, self.placeholders)
-        frontmatter.statement(doc, self.config, self.region_short, self.placeholders)
+        frontmatter.statement(doc, self.config, self.region_short, self.catalog.year, self.placeholders)
         frontmatter.team(doc, self.config, self.region_short, self.placeholders)
         frontmatter.preface(doc, self.narrative.render(PREFACE), self.placeholders)
         return [frontmatter.list_page(doc, title) for title in ("目\u3000录", "表目录", "图目录", "案例目录")]

@@ -70,12 +70,12 @@ def cover(doc: Document, info: Cover, placeholders: list[str]) -> None:
         doc.add_paragraph("（草稿：数据尚未通过校验，不得对外发布）", style=styles.COVER_LINE)
 
 
-def statement(doc: Document, config: Config, region_short: str, placeholders: list[str]) -> None:
+def statement(doc: Document, config: Config, region_short: str, year: int, placeholders: list[str]) -> None:
     report = config.report
     compiler = report.compiler or placeholder_text("编制单位")
     _page_title(doc, "内容真实性责任声明")
     doc.add_paragraph(
-        f"{compiler}对{region_short}中等职业教育质量报告（{config.year}年度）及相关附件的真实性、"
+        f"{compiler}对{region_short}中等职业教育质量报告（{year}年度）及相关附件的真实性、"
         "完整性和准确性负责。",
         style=styles.BODY,
     )

@@ -18,7 +18,7 @@ from qreport.model import MajorRow, Provenance, YearValue
 YEARS = ("previous", "current")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: comparing the value mappings would be quadratic
 class Unit:
     """One contributor to a city value: a school, or a lower-level dataset in a roll-up."""
 
@@ -104,8 +104,13 @@ def _city_value(ind: Indicator, which: str, units: Sequence[Unit], catalog: Cata
                 city: Mapping[str, YearValue]) -> tuple[float | None, Provenance]:  # fmt: skip
     rule, arg = ind.city_rule
     text = rule_text(ind, catalog)
-    have = [u for u in units if u.values.get(ind.id, YearValue()).get(which) is not None]
-    missing = [u.name for u in units if u not in have]
+    have, missing = [], []
+    for u in units:
+        yv = u.values.get(ind.id)
+        if yv is not None and yv.get(which) is not None:
+            have.append(u)
+        else:
+            missing.append(u.name)
     names = [u.name for u in have]
     if rule == "formula":
         assert ind.formula is not None

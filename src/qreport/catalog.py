@@ -146,11 +146,11 @@ class Catalog(BaseModel):
     def __getitem__(self, key: str) -> Indicator:
         return self.by_id[key]
 
-    @property
+    @cached_property
     def typed(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.typed)
 
-    @property
+    @cached_property
     def derived(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if not i.typed)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -61,6 +61,7 @@ def normalize_section(raw: str) -> str:
     return text.rstrip(".")
 
 
+@cache
 def load_outline(path: Path | None = None) -> Outline:
     source = path or template_path("outline.toml")
     try:

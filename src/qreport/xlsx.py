@@ -14,12 +14,14 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 from xml.etree.ElementTree import fromstring as fast_fromstring
 
 from defusedxml import ElementTree as SafeET
+from python_calamine import CalamineError, CalamineWorkbook
 
 from qreport.safety import MAX_TOTAL_UNCOMPRESSED, open_checked, refuse
 
@@ -30,6 +32,11 @@ NS_XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
 NS_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 PERCENT_BUILTIN = {9, 10}
 _REF = re.compile(r"([A-Z]+)(\d+)")
+_REF_ATTR = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CACHED = re.compile(rb"<(?:\w+:)?v>([^<]+)</")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")  # a cell holding a formula always has a closing tag
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>/]*)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
@@ -42,7 +49,7 @@ def _plain_xml(data: bytes) -> bool:
     return not _DOCTYPE.search(data)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     value: str | float | bool | None
     formula: bool = False
@@ -109,7 +116,9 @@ class _Package:
         return data
 
     def xml(self, name: str) -> Element:
-        data = self.read(name)
+        return self.parse(name, self.read(name))
+
+    def parse(self, name: str, data: bytes) -> Element:
         try:
             if _plain_xml(data):
                 return fast_fromstring(data)
@@ -140,19 +149,6 @@ class _Package:
         return out
 
 
-def _shared_strings(pkg: _Package) -> list[str]:
-    name = "xl/sharedStrings.xml"
-    if name not in pkg.names:
-        return []
-    out = []
-    for si in pkg.xml(name).iter(f"{NS_MAIN}si"):
-        # Text is si/t or the t of each rich-text run si/r/t; phonetic readings (si/rPh/t) are not text.
-        parts = [t.text or "" for t in si.findall(f"{NS_MAIN}t")]
-        parts += [t.text or "" for t in si.findall(f"{NS_MAIN}r/{NS_MAIN}t")]
-        out.append("".join(parts))
-    return out
-
-
 def _percent_styles(pkg: _Package) -> list[bool]:
     name = "xl/styles.xml"
     if name not in pkg.names:
@@ -172,56 +168,74 @@ def _percent_styles(pkg: _Package) -> list[bool]:
     return out
 
 
-def _parse_sheet(pkg: _Package, part: str, name: str, strings: list[str], percent: list[bool]) -> Sheet:
+def _cell_at(xml: bytes, pos: int) -> tuple[int, int, bytes, bytes] | None:
+    """The cell around byte `pos` of a sheet part: (row, column, opening tag, whole element)."""
+    start = max(xml.rfind(b"<c ", 0, pos), xml.rfind(b":c ", 0, pos))
+    if start < 0:
+        return None
+    close = _CELL_END.search(xml, pos)
+    element = xml[start : close.end() if close else len(xml)]
+    tag = element[: element.find(b">") + 1]
+    ref = _REF_ATTR.search(tag)
+    if ref is None:
+        return None  # a writer that omits cell references: values still come from calamine
+    return int(ref.group(2)), _col_index(ref.group(1).decode()), tag, element
+
+
+def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
+    """What calamine's values hide: formulas (and whether a result was saved), error values, and
+    numbers shown in a percent format. Found by a byte scan of the sheet part, which touches only
+    the few cells concerned."""
+    for m in _FORMULA.finditer(xml):
+        found = _cell_at(xml, m.start())
+        if found is None:
+            continue
+        row, col, _tag, element = found
+        cell = sheet.cells.get((row, col))
+        if _CACHED.search(element) is None:
+            sheet.cells[(row, col)] = Cell(None, formula=True, cached=False)
+        elif cell is not None:
+            cell.formula = True
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _REF_ATTR.search(m.group(1))
+        if ref is None:
+            continue
+        body = m.group(2) or b""
+        value = _CACHED.search(body)
+        text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
+        key = (int(ref.group(2)), _col_index(ref.group(1).decode()))
+        sheet.cells[key] = Cell(text, formula=_FORMULA.search(body) is not None, error=text)
+    for style in percent_styles:
+        # A literal search for the style attribute is far cheaper than matching every cell tag.
+        for m in re.finditer(b' s="%d"' % style, xml):
+            start = xml.rfind(b"<", 0, m.start())
+            tag = xml[start : xml.find(b">", m.end()) + 1]
+            ref = _REF_ATTR.search(tag)
+            if ref is None or not (tag.startswith(b"<c ") or b":c " in tag[:8]):
+                continue
+            cell = sheet.cells.get((int(ref.group(2)), _col_index(ref.group(1).decode())))
+            if cell is not None and isinstance(cell.value, float):
+                cell.percent = True
+
+
+def _values(book: CalamineWorkbook, name: str) -> Sheet:
     sheet = Sheet(name)
-    root = pkg.xml(part)
-    data = root.find(f"{NS_MAIN}sheetData")
-    for row_el in [] if data is None else data:
-        row_no = int(row_el.get("r", "0") or 0)
-        col_no = 0
-        for c in row_el:
-            ref = c.get("r")
-            if ref is None:
-                col_no += 1
-            elif not len(c):
-                continue  # a styled empty cell: most of a template, skipped cheaply
-            elif m := _REF.match(ref):
-                col_no, row_no = _col_index(m.group(1)), int(m.group(2))
-            cell = _parse_cell(c, strings, percent)
-            if cell is not None:
-                sheet.cells[(row_no, col_no)] = cell
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    cells = sheet.cells
+    for r, row in enumerate(rows, 1):
+        for c, value in enumerate(row, 1):
+            kind = type(value)
+            if kind is float or (kind is str and value):
+                cells[(r, c)] = Cell(value)
+            elif value == "" or value is None:
+                continue
+            elif kind is int:
+                cells[(r, c)] = Cell(float(value))
+            elif kind is bool:
+                cells[(r, c)] = Cell(value)
+            else:
+                cells[(r, c)] = Cell(str(value))  # a date or time typed where a number belongs
     return sheet
-
-
-def _parse_cell(c: Element, strings: list[str], percent: list[bool]) -> Cell | None:
-    kind = c.get("t", "n")
-    f = c.find(f"{NS_MAIN}f")
-    v = c.find(f"{NS_MAIN}v")
-    style = int(c.get("s", "0") or 0)
-    is_pct = style < len(percent) and percent[style]
-    formula = f is not None
-    if kind == "inlineStr":
-        is_el = c.find(f"{NS_MAIN}is")
-        text = "" if is_el is None else "".join(t.text or "" for t in is_el.iter(f"{NS_MAIN}t"))
-        return Cell(text, formula=formula)
-    if v is None or v.text is None:
-        if formula:
-            return Cell(None, formula=True, cached=False)
-        return None  # a styled empty cell
-    raw = v.text
-    if kind == "s":
-        idx = int(raw)
-        return Cell(strings[idx] if 0 <= idx < len(strings) else "", formula=formula)
-    if kind in ("str", "inlineStr"):
-        return Cell(raw, formula=formula)
-    if kind == "b":
-        return Cell(raw == "1", formula=formula)
-    if kind == "e":
-        return Cell(raw, formula=formula, error=raw)
-    try:
-        return Cell(float(raw), formula=formula, percent=is_pct)
-    except ValueError:
-        return Cell(raw, formula=formula)
 
 
 def _pictures(pkg: _Package, sheet_part: str) -> dict[int, tuple[str, bytes]]:
@@ -246,25 +260,37 @@ def _pictures(pkg: _Package, sheet_part: str) -> dict[int, tuple[str, bytes]]:
 def read_workbook(
     path: Path, *, only: frozenset[str] | None = None, pictures_in: tuple[str, ...] = ()
 ) -> dict[str, Sheet]:
-    """Sheets by name, in workbook order (all, or those in `only`). Pictures only for `pictures_in`."""
+    """Sheets by name, in workbook order (all, or those in `only`). Pictures only for `pictures_in`.
+
+    Every XML part is first read by qreport itself, with the size cap, and screened: one that could
+    carry a DTD goes to defusedxml, which refuses it. Only then does calamine (Rust) read the values.
+    """
     zf = open_checked(path)
     with zf:
         pkg = _Package(path, zf)
         try:
+            parts = {n: pkg.read(n) for n in sorted(pkg.names) if n.endswith((".xml", ".rels", ".vml"))}
+            for name, data in parts.items():
+                if not _plain_xml(data):
+                    pkg.parse(name, data)  # refuses any entity declaration
             book = pkg.xml("xl/workbook.xml")
             rels = pkg.rels("xl/workbook.xml")
-            strings = _shared_strings(pkg)
-            percent = _percent_styles(pkg)
-            sheets: dict[str, Sheet] = {}
+            percent = [i for i, is_pct in enumerate(_percent_styles(pkg)) if is_pct]
+            wanted = []
             for sh in book.iter(f"{NS_MAIN}sheet"):
                 name = sh.get("name", "")
                 part = rels.get(sh.get(f"{NS_REL}id", ""), "")
-                if part not in pkg.names or (only is not None and name not in only):
-                    continue  # a chart sheet, a dangling entry, or a sheet no rule reads
-                sheet = _parse_sheet(pkg, part, name, strings, percent)
+                if part in parts and (only is None or name in only):
+                    wanted.append((name, part))  # not: a chart sheet, a dangling entry, a sheet no rule reads
+            values = CalamineWorkbook.from_path(str(path)) if wanted else None
+            sheets: dict[str, Sheet] = {}
+            for name, part in wanted:
+                assert values is not None
+                sheet = _values(values, name)
+                _mark(sheet, parts[part], percent)
                 if name in pictures_in:
                     sheet.pictures = _pictures(pkg, part)
                 sheets[name] = sheet
-        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError) as exc:
+        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError, zlib.error, CalamineError) as exc:
             raise refuse("corrupt", path, detail=str(exc) or type(exc).__name__) from None
     return sheets

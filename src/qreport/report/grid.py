@@ -14,7 +14,8 @@ from docx.document import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
-from docx.table import Table
+from docx.table import Table, _Row
+from docx.table import _Cell as _DocxCell
 
 from qreport.report import ooxml, styles
 
@@ -140,34 +141,43 @@ def fit_columns(grid: Grid, size: float) -> tuple[list[float], float]:
 
 
 def render(doc: Document, grid: Grid, *, size: float) -> Table:
-    """Append `grid` as a Word table at the end of the document body."""
+    """Append `grid` as a Word table at the end of the document body.
+
+    Cells are reached through the row elements, and merges are made last: python-docx's
+    `table.cell()` walks the whole table on every call, which made a 1,000-school table quadratic.
+    """
     rows = grid.rows
     widths_pt, chosen = fit_columns(grid, size)
     table = doc.add_table(rows=len(rows), cols=grid.columns)
     font_size = Pt(chosen)
-    for r, row in enumerate(rows):
+    style_id = doc.styles[styles.TABLE_TEXT].style_id  # looked up once, not per cell
+    merges = []
+    for r, (row, tr) in enumerate(zip(rows, table._tbl.tr_lst, strict=True)):
+        tcs = tr.tc_lst
         for c, cell in enumerate(row):
             if cell is None:
                 continue
-            target = table.cell(r, c)
+            _write(_DocxCell(tcs[c], table), cell, font_size, style_id, header=r < len(grid.header))
             if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-            _write(target, cell, font_size, header=r < len(grid.header))
+                merges.append((r, c, r + cell.rowspan - 1, c + cell.colspan - 1))
+    for r, c, r2, c2 in reversed(merges):
+        table.cell(r, c).merge(table.cell(r2, c2))
     ooxml.set_table_layout(table, [Pt(w) for w in widths_pt])
     ooxml.set_table_borders(table)
     ooxml.set_cell_margins(table)
     ooxml.center_table(table)
-    for r, row in enumerate(table.rows):
-        ooxml.cant_split(row)
+    for r, tr in enumerate(table._tbl.tr_lst):
+        row_obj = _Row(tr, table)
+        ooxml.cant_split(row_obj)
         if r < len(grid.header):
-            ooxml.repeat_as_header(row)
+            ooxml.repeat_as_header(row_obj)
     return table
 
 
-def _write(target, cell: Cell, size: Pt, *, header: bool) -> None:  # type: ignore[no-untyped-def]
+def _write(target, cell: Cell, size: Pt, style_id: str, *, header: bool) -> None:  # type: ignore[no-untyped-def]
     target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = target.paragraphs[0]
-    paragraph.style = styles.TABLE_TEXT
+    paragraph._p.get_or_add_pPr().style = style_id
     if cell.align == "left":
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     run = paragraph.add_run(cell.text)

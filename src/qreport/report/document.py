@@ -127,6 +127,7 @@ class _Writer:
 
     def build(self) -> Document:
         styles.setup(self.doc, self.typo)
+        styles.cache_style_ids(self.doc)  # after setup: the styles no longer change
         anchors = self._front_matter()
         body = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self._running_header_and_footer(body)

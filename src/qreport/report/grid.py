@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal, TypeVar
+from xml.sax.saxutils import escape
 
 from docx.document import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-from docx.table import Table, _Row
-from docx.table import _Cell as _DocxCell
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.table import Table
 
-from qreport.report import ooxml, styles
+from qreport.report import styles
 
 Align = Literal["left", "center"]
 T = TypeVar("T")
@@ -143,44 +142,70 @@ def fit_columns(grid: Grid, size: float) -> tuple[list[float], float]:
 def render(doc: Document, grid: Grid, *, size: float) -> Table:
     """Append `grid` as a Word table at the end of the document body.
 
-    Cells are reached through the row elements, and merges are made last: python-docx's
-    `table.cell()` walks the whole table on every call, which made a 1,000-school table quadratic.
+    The table is written as one piece of WordprocessingML and parsed once: going through
+    python-docx's cell objects costs about half a millisecond a cell, which a province's tables
+    (hundreds of thousands of cells) cannot afford. Layout is the same: fixed column widths, header
+    rows repeated on every page, rows never split, spans as gridSpan/vMerge.
     """
-    rows = grid.rows
     widths_pt, chosen = fit_columns(grid, size)
-    table = doc.add_table(rows=len(rows), cols=grid.columns)
-    font_size = Pt(chosen)
+    twips = [round(w * 20) for w in widths_pt]
+    half_points = round(chosen * 2)
     style_id = doc.styles[styles.TABLE_TEXT].style_id  # looked up once, not per cell
-    merges = []
-    for r, (row, tr) in enumerate(zip(rows, table._tbl.tr_lst, strict=True)):
-        tcs = tr.tc_lst
+    continued: dict[tuple[int, int], int] = {}  # (row, col) -> colspan of a cell merged from above
+    for r, row in enumerate(grid.rows):
         for c, cell in enumerate(row):
-            if cell is None:
-                continue
-            _write(_DocxCell(tcs[c], table), cell, font_size, style_id, header=r < len(grid.header))
-            if cell.rowspan > 1 or cell.colspan > 1:
-                merges.append((r, c, r + cell.rowspan - 1, c + cell.colspan - 1))
-    for r, c, r2, c2 in reversed(merges):
-        table.cell(r, c).merge(table.cell(r2, c2))
-    ooxml.set_table_layout(table, [Pt(w) for w in widths_pt])
-    ooxml.set_table_borders(table)
-    ooxml.set_cell_margins(table)
-    ooxml.center_table(table)
-    for r, tr in enumerate(table._tbl.tr_lst):
-        row_obj = _Row(tr, table)
-        ooxml.cant_split(row_obj)
-        if r < len(grid.header):
-            ooxml.repeat_as_header(row_obj)
-    return table
+            if cell is not None and cell.rowspan > 1:
+                for below in range(r + 1, r + cell.rowspan):
+                    continued[(below, c)] = cell.colspan
+    out = [f"<w:tbl {nsdecls('w')}>", _tbl_pr(sum(twips))]
+    out.append("<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>")
+    for r, row in enumerate(grid.rows):
+        header = r < len(grid.header)
+        out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
+        for c, cell in enumerate(row):
+            if (r, c) in continued:
+                span = continued[(r, c)]
+                out.append(_tc(sum(twips[c : c + span]), span, "continue", style_id, "", ""))
+            elif cell is not None:
+                width = sum(twips[c : c + cell.colspan])
+                merge = "restart" if cell.rowspan > 1 else ""
+                jc = '<w:jc w:val="left"/>' if cell.align == "left" else ""
+                out.append(_tc(width, cell.colspan, merge, style_id, jc, _run(cell, half_points, header)))
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    tbl = parse_xml("".join(out))
+    doc.element.body._insert_tbl(tbl)
+    return Table(tbl, doc._body)
 
 
-def _write(target, cell: Cell, size: Pt, style_id: str, *, header: bool) -> None:  # type: ignore[no-untyped-def]
-    target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    paragraph = target.paragraphs[0]
-    paragraph._p.get_or_add_pPr().style = style_id
-    if cell.align == "left":
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(cell.text)
-    run.font.size = size
-    if cell.bold or header:
-        run.bold = True
+def _tbl_pr(width: int) -> str:
+    edges = "".join(
+        f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for e in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    return (
+        f'<w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{edges}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="0"/></w:tblPr>'
+    )
+
+
+def _tc(width: int, span: int, merge: str, style_id: str, jc: str, run: str) -> str:
+    span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    merge_xml = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(merge, "")
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span_xml}{merge_xml}<w:vAlign w:val="center"/>'
+        f'</w:tcPr><w:p><w:pPr><w:pStyle w:val="{escape(style_id)}"/>{jc}</w:pPr>{run}</w:p></w:tc>'
+    )
+
+
+def _run(cell: Cell, half_points: int, header: bool) -> str:
+    """One run with the cell's text; line breaks kept."""
+    bold = "<w:b/>" if cell.bold or header else ""
+    lines = '</w:t><w:br/><w:t xml:space="preserve">'.join(escape(line) for line in cell.text.split("\n"))
+    return (
+        f'<w:r><w:rPr>{bold}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+        f'<w:t xml:space="preserve">{lines}</w:t></w:r>'
+    )

@@ -280,3 +280,26 @@ def _toc(doc: Document, typo: Typography) -> None:
         style.paragraph_format.tab_stops.add_tab_stop(
             TEXT_WIDTH, alignment=WD_TAB_ALIGNMENT.RIGHT, leader=WD_TAB_LEADER.DOTS
         )
+
+
+def cache_style_ids(doc: Document) -> None:
+    """Resolve each style name once per document.
+
+    python-docx turns a style name into its id by scanning every style of the document, twice, on
+    each paragraph that names a style; a province's report has tens of thousands of them. The styles
+    do not change once set up, so the answer for a name can be remembered.
+    """
+    part = doc.part
+    resolve = part.get_style_id
+    known: dict[tuple[str, object], str | None] = {}
+
+    def get_style_id(style_or_name, style_type):  # type: ignore[no-untyped-def]
+        if not isinstance(style_or_name, str):
+            return resolve(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in known:
+            known[key] = resolve(style_or_name, style_type)
+        return known[key]
+
+    part.get_style_id = get_style_id  # type: ignore[method-assign]
+

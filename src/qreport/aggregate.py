@@ -30,16 +30,26 @@ class Unit:
 
 def derive(values: Mapping[str, YearValue], catalog: Catalog) -> dict[str, YearValue]:
     """Typed values plus every derived indicator, evaluated in dependency order."""
-    out = {ind.id: values.get(ind.id, YearValue()).model_copy() for ind in catalog.typed}
+    empty = YearValue()
+    years = {
+        which: {ind.id: values.get(ind.id, empty).get(which) for ind in catalog.typed} for which in YEARS
+    }
     for ind in _derived_in_order(catalog):
         assert ind.formula is not None
-        out[ind.id] = YearValue(**{
-            which: formula.evaluate(ind.formula, {k: v.get(which) for k, v in out.items()}) for which in YEARS
-        })  # fmt: skip
-    return {ind.id: out[ind.id] for ind in catalog.indicators}
+        for which in YEARS:
+            years[which][ind.id] = formula.evaluate(ind.formula, years[which])
+    prev, cur = years["previous"], years["current"]
+    return {i.id: YearValue(previous=prev[i.id], current=cur[i.id]) for i in catalog.indicators}
+
+
+_ORDER: dict[int, tuple[Catalog, list[Indicator]]] = {}
 
 
 def _derived_in_order(catalog: Catalog) -> list[Indicator]:
+    """Derived indicators so each comes after its operands (remembered per catalog object)."""
+    known = _ORDER.get(id(catalog))
+    if known is not None and known[0] is catalog:
+        return known[1]
     pending = list(catalog.derived)
     done = {i.id for i in catalog.typed}
     ordered: list[Indicator] = []
@@ -51,6 +61,7 @@ def _derived_in_order(catalog: Catalog) -> list[Indicator]:
             ordered.append(i)
             done.add(i.id)
             pending.remove(i)
+    _ORDER[id(catalog)] = (catalog, ordered)
     return ordered
 
 

@@ -227,6 +227,8 @@ class _Writer:
             for table in tables.get(section.number, []):
                 self._chapter_table(table, section.chapter)
             for chart in charts.get(section.number, []):
+                if chart.categories == "schools" and self._too_many_schools(fill(chart.title, **self.names())):
+                    continue
                 write_chart(
                     self.doc, chart, section.chapter, self.dataset, self.catalog, self.labels, self.years,
                     self.numbering, self.warnings, **self.names(),
@@ -258,7 +260,18 @@ class _Writer:
             write_placeholder(self.doc, section.title)
             self.placeholders.append(f"{section.number} {section.title}")
 
+    def _too_many_schools(self, caption: str) -> bool:
+        """Per-school detail is left to the tables workbook when there are very many schools."""
+        count = len(self.dataset.schools)
+        if count <= self.spec.max_schools:
+            return False
+        note = f"（{caption}：共 {count} 所学校，逐校数据不在报告中列出，见汇总表 qreport build --tables。）"
+        self.doc.add_paragraph(note, style=styles.BODY)
+        return True
+
     def _chapter_table(self, spec: TableSpec, chapter: int) -> None:
+        if self._too_many_schools(fill(spec.caption, **self.names(school="各校"))):
+            return
         if spec.kind == "majors":
             for school in self.dataset.schools:
                 if school.majors:

@@ -70,6 +70,9 @@ class ChartSpec(_Strict):
 
 
 class ReportSpec(_Strict):
+    # Above this many schools the report gives per-school tables and charts as a note pointing to
+    # the tables workbook: a province's report cannot list a thousand schools side by side.
+    max_schools: int = 60
     tables: tuple[TableSpec, ...] = Field(default=(), alias="table")
     charts: tuple[ChartSpec, ...] = Field(default=(), alias="chart")
 

@@ -7,12 +7,28 @@ from pydantic import BaseModel, ConfigDict, Field
 from qreport.findings import Finding
 
 
-class YearValue(BaseModel):
-    previous: float | None = None
-    current: float | None = None
+class YearValue:
+    """An indicator's previous- and current-year value. A plain slotted class, not a model: a
+    national build holds about a million of them, and a pydantic instance is several times larger."""
+
+    __slots__ = ("previous", "current")
+
+    def __init__(self, previous: float | None = None, current: float | None = None) -> None:
+        self.previous = previous
+        self.current = current
 
     def get(self, which: str) -> float | None:
         return self.previous if which == "previous" else self.current
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, YearValue):
+            return NotImplemented
+        return self.previous == other.previous and self.current == other.current
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"YearValue(previous={self.previous!r}, current={self.current!r})"
 
 
 class MajorRow(BaseModel):
@@ -55,7 +71,7 @@ class Case(BaseModel):
 class School(BaseModel):
     """One school's workbook as read: typed inputs only; derived values are computed later."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True)  # YearValue
 
     file: str  # as shown to the user (relative to the build folder)
     path: str = ""  # where it was read from
@@ -102,6 +118,8 @@ class Dataset(BaseModel):
     `school_values[name]` holds inputs and derived values of that school; `city[id]` the city value by
     the catalog's city rule; `provenance[id]["current"|"previous"]` how each city value was made.
     """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)  # YearValue
 
     year: int
     region: Region = Field(default_factory=Region)

@@ -207,6 +207,8 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     if prev_data is not None:
         findings += _apply_previous(prev_data, dataset, catalog, previous.name if previous else "")
     dataset.findings = findings
+    for s in schools:
+        s.cells = {}  # every check that needed cell references has run; a national build is large
     return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline, files=files)
 
 

@@ -178,3 +178,15 @@ def city_majors(units: Sequence[Unit]) -> dict[str, list[str] | None]:
         lists = [u.majors.get(which) for u in units]
         out[which] = None if not units or any(c is None for c in lists) else sorted(set().union(*lists))  # type: ignore[arg-type]
     return out
+
+
+def city_samples(units: Sequence[Unit], catalog: Catalog) -> dict[str, int | None]:
+    """Respondents behind each city survey rate, so a higher level can weight by them in turn."""
+    out: dict[str, int | None] = {}
+    for ind in catalog.typed:
+        if ind.city == "wmean:sample":
+            counts = [
+                u.samples.get(ind.id) for u in units if u.values.get(ind.id, YearValue()).current is not None
+            ]
+            out[ind.id] = sum(c for c in counts if c is not None) if counts and None not in counts else None
+    return out

@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qreport.aggregate import Unit, aggregate, city_majors, derive, majors_taught
+from qreport.aggregate import Unit, aggregate, city_majors, city_samples, derive, majors_taught
 from qreport.catalog import Catalog, load_catalog
 from qreport.config import Config, find_config
 from qreport.dataset import load_dataset, year_values
@@ -99,13 +99,18 @@ def _identity_findings(
     """Refuse two workbooks of one school; compare the set of schools with the configured one."""
     kept: list[School] = []
     out: list[Finding] = []
+    by_name: dict[str, School] = {}
+    by_code: dict[str, School] = {}
     for s in schools:
-        twin = next((k for k in kept if (s.name and k.name == s.name) or (s.code and k.code == s.code)), None)
+        twin = by_name.get(s.name) if s.name else None
+        twin = twin or (by_code.get(s.code) if s.code else None)
         if twin is not None:
             key = "学校名称" if twin.name == s.name else "学校标识码"
             out.append(finding("duplicate_school", s.file, other=twin.file, key=key))
             continue
         kept.append(s)
+        by_name.setdefault(s.name, s)
+        by_code.setdefault(s.code, s)
     if config.schools:
         names = {s.name for s in kept}
         expected = {e.name for e in config.schools}
@@ -201,7 +206,7 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     region = Region(name=config.region.name or _common_region(schools), code=config.region.code)
     dataset = Dataset(
         year=catalog.year, region=region, schools=schools, school_values=values, city=city,
-        provenance=provenance, city_majors=city_majors(units), city_samples=_city_samples(schools, catalog),
+        provenance=provenance, city_majors=city_majors(units), city_samples=city_samples(units, catalog),
         draft=draft,
     )  # fmt: skip
     if prev_data is not None:
@@ -215,16 +220,3 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
 def _common_region(schools: Sequence[School]) -> str:
     regions = sorted({s.region for s in schools if s.region})
     return regions[0] if len(regions) == 1 else ""
-
-
-def _city_samples(schools: Sequence[School], catalog: Catalog) -> dict[str, int | None]:
-    out: dict[str, int | None] = {}
-    for ind in catalog.typed:
-        if ind.city == "wmean:sample":
-            counts = [
-                s.samples.get(ind.id)
-                for s in schools
-                if s.values.get(ind.id, YearValue()).current is not None
-            ]
-            out[ind.id] = sum(c for c in counts if c is not None) if counts and None not in counts else None
-    return out

@@ -165,8 +165,8 @@ class _Reader:
                 continue
             sheet, row, columns = located[ind.id]
             yv, cells = YearValue(), {}
-            for which, header in (("previous", previous_col), ("current", current_col)):
-                col: int | None = columns.get(header)
+            for which, title in (("previous", previous_col), ("current", current_col)):
+                col: int | None = columns.get(title)
                 if col is None or (which == "previous" and self.catalog.get_table(ind.table).sample):
                     continue
                 value = self.number(sheet, row, col, ind)

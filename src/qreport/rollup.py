@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from qreport.aggregate import Unit, aggregate, city_majors
+from qreport.aggregate import Unit, aggregate, city_majors, city_samples
 from qreport.build import BuildResult
 from qreport.catalog import load_catalog
 from qreport.config import find_config, load_config
@@ -62,21 +62,8 @@ def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = Non
     dataset = Dataset(
         year=catalog.year, region=Region(name=config.region.name, code=config.region.code), schools=schools,
         school_values={u.name: dict(u.values) for u in units}, city=city, provenance=provenance,
-        city_majors=city_majors(units), city_samples=_samples(units, catalog), findings=findings,
+        city_majors=city_majors(units), city_samples=city_samples(units, catalog), findings=findings,
         draft=any(d.get("draft") for _p, d in datasets),
     )  # fmt: skip
     outline = load_outline(config.resolve(config.report.outline) if config.report.outline else None)
     return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline)
-
-
-def _samples(units: Sequence[Unit], catalog) -> dict[str, int | None]:  # type: ignore[no-untyped-def]
-    out: dict[str, int | None] = {}
-    for ind in catalog.typed:
-        if ind.city == "wmean:sample":
-            counts = [
-                u.samples.get(ind.id)
-                for u in units
-                if u.values.get(ind.id) and u.values[ind.id].current is not None
-            ]
-            out[ind.id] = sum(c for c in counts if c is not None) if counts and None not in counts else None
-    return out

@@ -224,15 +224,12 @@ def _values(book: CalamineWorkbook, name: str) -> Sheet:
     cells = sheet.cells
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row, 1):
-            kind = type(value)
-            if kind is float or (kind is str and value):
-                cells[(r, c)] = Cell(value)
-            elif value == "" or value is None:
+            if value == "" or value is None:
                 continue
-            elif kind is int:
-                cells[(r, c)] = Cell(float(value))
-            elif kind is bool:
+            if isinstance(value, bool | str | float):
                 cells[(r, c)] = Cell(value)
+            elif isinstance(value, int):
+                cells[(r, c)] = Cell(float(value))
             else:
                 cells[(r, c)] = Cell(str(value))  # a date or time typed where a number belongs
     return sheet
@@ -291,6 +288,14 @@ def read_workbook(
                 if name in pictures_in:
                     sheet.pictures = _pictures(pkg, part)
                 sheets[name] = sheet
-        except (KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError, zlib.error, CalamineError) as exc:
+        except (
+            KeyError,
+            ValueError,
+            IndexError,
+            zipfile.BadZipFile,
+            EOFError,
+            zlib.error,
+            CalamineError,
+        ) as exc:
             raise refuse("corrupt", path, detail=str(exc) or type(exc).__name__) from None
     return sheets

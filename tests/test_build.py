@@ -99,7 +99,10 @@ def test_dataset_round_trips_as_previous(city: Path, tmp_path: Path) -> None:
     prev.write_text(json.dumps(last_year, ensure_ascii=False), encoding="utf-8")
     result = build(city, previous=prev)
     assert result.dataset.city["graduates"].previous == 999
-    assert result.dataset.city["placed_in_province_rate"].previous == last_year["city"]["placed_in_province_rate"]["current"]
+    assert (
+        result.dataset.city["placed_in_province_rate"].previous
+        == last_year["city"]["placed_in_province_rate"]["current"]
+    )
     warn = [f for f in result.findings if f.code == "previous_mismatch"]
     assert [(f.file, f.indicator) for f in warn] == [("丙.xlsx", "graduates")]
     assert not result.has_errors
@@ -150,7 +153,9 @@ def test_errors_stop_the_build_and_draft_builds_anyway(city: Path, tmp_path: Pat
         builders.set_value(wb, "graduates", "current", "很多")
     code, out = run("build", city, "-o", tmp_path / "r.docx", "--quiet")
     assert code == 1 and "不是数字" in out and not list(tmp_path.glob("r.*"))
-    code, _ = run("build", city, "-o", tmp_path / "r.docx", "--dataset", tmp_path / "d.json", "--draft", "--quiet")
+    code, _ = run(
+        "build", city, "-o", tmp_path / "r.docx", "--dataset", tmp_path / "d.json", "--draft", "--quiet"
+    )
     assert code == 0
     data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
     assert data["draft"] is True
@@ -207,3 +212,12 @@ def test_rollup_from_city_datasets_uses_the_same_rules(city: Path, tmp_path: Pat
     for ind in ("graduates", "placed_in_province_rate", "sat_students", "monthly_income", "majors"):
         assert province["city"][ind]["current"] == pytest.approx(direct["city"][ind]["current"]), ind
     assert [s["name"] for s in province["schools"]] == ["一市", "二市"]
+
+
+def test_dataset_file_is_streamed_with_the_same_bytes_as_dumps(city: Path, tmp_path: Path) -> None:
+    from qreport.dataset import write_dataset
+
+    ds = build(city).dataset
+    write_dataset(ds, CATALOG, tmp_path / "d.json")
+    assert (tmp_path / "d.json").read_text(encoding="utf-8") == dumps(ds, CATALOG)
+    assert json.loads(dumps(ds, CATALOG))["findings"] == [f.model_dump() for f in ds.findings]

@@ -57,7 +57,9 @@ def test_init_writes_a_config_that_loads_and_a_narrative_folder(tmp_path: Path) 
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    proc = subprocess.run([sys.executable, "-m", "qreport", "--help"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qreport", "--help"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0 and "validate" in proc.stdout
 
 

@@ -8,11 +8,12 @@ distinct 专业代码 behind `majors`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from qreport import __version__
-from qreport.atomic import write_text_atomic
+from qreport.atomic import write_atomic
 from qreport.catalog import Catalog
 from qreport.errors import InputError
 from qreport.model import Dataset, YearValue
@@ -35,18 +36,39 @@ def _year_values(values: dict[str, YearValue], catalog: Catalog) -> dict[str, di
     }  # fmt: skip
 
 
-def to_json(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:
-    from qreport.aggregate import majors_taught, rule_text
+class _Lazy(list):  # type: ignore[type-arg]
+    """A list the JSON encoder walks item by item: a national dataset never exists whole in memory."""
 
-    schools = []
-    for s in dataset.schools:
-        taught = majors_taught(s.majors)
-        schools.append({
-            "name": s.name, "short_name": s.short_name, "file": s.file, "code": s.code,
-            "values": _year_values(dataset.school_values.get(s.name, {}), catalog),
-            "samples": {k: v for k, v in sorted(s.samples.items())},
-            "majors": {w: None if c is None else sorted(c) for w, c in taught.items()},
-        })  # fmt: skip
+    def __init__(self, count: int, make: Callable[[int], Any]) -> None:
+        super().__init__()
+        self._count, self._make = count, make
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self._make(i) for i in range(self._count))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+
+def _school(dataset: Dataset, catalog: Catalog, index: int) -> dict[str, Any]:
+    from qreport.aggregate import majors_taught
+
+    s = dataset.schools[index]
+    taught = majors_taught(s.majors)
+    return {
+        "name": s.name, "short_name": s.short_name, "file": s.file, "code": s.code,
+        "values": _year_values(dataset.school_values.get(s.name, {}), catalog),
+        "samples": {k: v for k, v in sorted(s.samples.items())},
+        "majors": {w: None if c is None else sorted(c) for w, c in taught.items()},
+    }  # fmt: skip
+
+
+def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[str, Any]:
+    from qreport.aggregate import rule_text
+
     return {
         "format": FORMAT,
         "generator": f"qreport {__version__}",
@@ -69,16 +91,38 @@ def to_json(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:
             for i in catalog.indicators
         },  # fmt: skip
         "provenance": {k: {w: p.model_dump() for w, p in v.items()} for k, v in dataset.provenance.items()},
-        "findings": [f.model_dump() for f in dataset.findings],
+        "findings": _Lazy(len(dataset.findings), lambda i: dataset.findings[i].model_dump()),
     }
 
 
+def to_json(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:
+    """The dataset as plain JSON data (whole, in memory: for tests and library users)."""
+    schools = [_school(dataset, catalog, i) for i in range(len(dataset.schools))]
+    data = _document(dataset, catalog, schools)
+    data["findings"] = list(data["findings"])
+    return data
+
+
+def _encoder() -> json.JSONEncoder:
+    return json.JSONEncoder(ensure_ascii=False, indent=1)
+
+
 def dumps(dataset: Dataset, catalog: Catalog) -> str:
-    return json.dumps(to_json(dataset, catalog), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return _encoder().encode(to_json(dataset, catalog)) + "\n"
 
 
 def write_dataset(dataset: Dataset, catalog: Catalog, path: Path) -> None:
-    write_text_atomic(path, dumps(dataset, catalog))
+    """Write the dataset file whole or not at all, one school at a time (same bytes as `dumps`)."""
+    lazy = _Lazy(len(dataset.schools), lambda i: _school(dataset, catalog, i))
+    document = _document(dataset, catalog, lazy)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for chunk in _encoder().iterencode(document):
+                fh.write(chunk)
+            fh.write("\n")
+
+    write_atomic(path, write)
 
 
 def load_dataset(path: Path) -> dict[str, Any]:

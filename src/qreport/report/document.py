@@ -227,7 +227,9 @@ class _Writer:
             for table in tables.get(section.number, []):
                 self._chapter_table(table, section.chapter)
             for chart in charts.get(section.number, []):
-                if chart.categories == "schools" and self._too_many_schools(fill(chart.title, **self.names())):
+                if chart.categories == "schools" and self._too_many_schools(
+                    fill(chart.title, **self.names())
+                ):
                     continue
                 write_chart(
                     self.doc, chart, section.chapter, self.dataset, self.catalog, self.labels, self.years,

@@ -302,4 +302,3 @@ def cache_style_ids(doc: Document) -> None:
         return known[key]
 
     part.get_style_id = get_style_id  # type: ignore[method-assign]
-

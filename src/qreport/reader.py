@@ -88,7 +88,7 @@ class _Reader:
 
     # -- sheets ----------------------------------------------------------------------------------
     def header_row(self, sheet: Sheet, marker: str) -> tuple[int, dict[str, int]] | None:
-        for (row, _col), cell in sorted(sheet.cells.items()):
+        for (row, _col), cell in sheet.cells.items():
             if row > HEADER_SCAN_ROWS:
                 break
             if norm(cell.value) == marker:
@@ -106,7 +106,7 @@ class _Reader:
             self.add("sheet_missing", sheet=layout.INFO_SHEET)
             return
         rows: dict[str, int] = {}
-        for (row, col), cell in sorted(sheet.cells.items()):
+        for (row, col), cell in sheet.cells.items():
             label = norm(cell.value)
             if col == 1 and label in layout.INFO_LABELS and label not in rows:
                 rows[label] = row
@@ -184,7 +184,7 @@ class _Reader:
 
     def _locate_ids(self, sheet: Sheet, header: int, columns: dict[str, int], located: dict) -> None:
         id_col = columns[layout.ID_HEADER]
-        for (row, col), cell in sorted(sheet.cells.items()):
+        for (row, col), cell in sheet.cells.items():
             if col != id_col or row <= header or not isinstance(cell.value, str):
                 continue
             key = cell.value.strip()

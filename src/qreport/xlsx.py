@@ -60,6 +60,8 @@ class Cell:
 
 @dataclass
 class Sheet:
+    """A sheet's non-empty cells, keyed (row, column) and kept in reading order (row, then column)."""
+
     name: str
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     pictures: dict[int, tuple[str, bytes]] = field(default_factory=dict)  # row -> (name, bytes)
@@ -196,7 +198,7 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
             sheet.cells[(row, col)] = Cell(None, formula=True, cached=False)
         elif cell is not None:
             cell.formula = True
-    for m in _ERROR_CELL.finditer(xml):
+    for m in _ERROR_CELL.finditer(xml) if b't="e"' in xml else ():
         ref = _REF_ATTR.search(m.group(1))
         if ref is None:
             continue
@@ -284,7 +286,10 @@ def read_workbook(
             for name, part in wanted:
                 assert values is not None
                 sheet = _values(values, name)
+                before = len(sheet.cells)
                 _mark(sheet, parts[part], percent)
+                if len(sheet.cells) != before:  # cells added by the scan: restore reading order
+                    sheet.cells = dict(sorted(sheet.cells.items()))
                 if name in pictures_in:
                     sheet.pictures = _pictures(pkg, part)
                 sheets[name] = sheet

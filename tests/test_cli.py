@@ -77,3 +77,18 @@ def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
     shipped = {p.relative_to(root).as_posix() for p in (root / "templates").rglob("*") if p.is_file()}
     assert shipped and {f"qreport/{name}" for name in shipped} <= names
     assert "qreport/catalogs/2024.toml" in names
+
+
+def test_an_internal_error_is_reported_in_chinese_without_a_traceback(tmp_path: Path) -> None:
+    script = (
+        "import sys, qreport.validate as v\n"
+        "def boom(*a, **k): raise RuntimeError('x')\n"
+        "v.validate_files = boom\n"
+        "sys.argv = ['qreport', 'validate', 'a.xlsx']\n"
+        "from qreport.cli import main\n"
+        "main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert proc.returncode == 2 and "内部错误" in proc.stderr and "Traceback" not in proc.stderr

@@ -7,6 +7,7 @@ bad arguments (contract).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -174,5 +175,14 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("已中断。")
+        err.print("已中断，未写出不完整的文件。")
         sys.exit(130)
+    except Exception as exc:  # a bug, not bad input: say so in Chinese; QREPORT_DEBUG=1 shows the traceback
+        if os.environ.get("QREPORT_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]qreport 内部错误[/]（{type(exc).__name__}: {exc}）。输入文件未被改动，也没有写出不完整的文件。"
+            "请把这条信息和相关文件发给维护者；设置环境变量 QREPORT_DEBUG=1 可看到详细信息。",
+            soft_wrap=True,
+        )
+        sys.exit(2)

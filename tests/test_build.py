@@ -221,3 +221,14 @@ def test_dataset_file_is_streamed_with_the_same_bytes_as_dumps(city: Path, tmp_p
     write_dataset(ds, CATALOG, tmp_path / "d.json")
     assert (tmp_path / "d.json").read_text(encoding="utf-8") == dumps(ds, CATALOG)
     assert json.loads(dumps(ds, CATALOG))["findings"] == [f.model_dump() for f in ds.findings]
+
+
+def test_an_unreadable_workbook_is_reported_and_the_others_still_checked(city: Path, tmp_path: Path) -> None:
+    (city / "坏文件.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    (city / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    result = build(city)
+    codes = {f.file: f.code for f in result.findings if f.severity == "error"}
+    assert codes == {"坏文件.xlsx": "not_xlsx", "旧格式.xls": "legacy_xls"}
+    assert len(result.dataset.schools) == 3
+    code, out = run("build", city, "-o", tmp_path / "r.docx", "--quiet")
+    assert code == 1 and "另存为" in out and not (tmp_path / "r.docx").exists()

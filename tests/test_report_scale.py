@@ -24,6 +24,7 @@ def test_above_max_schools_per_school_detail_points_to_the_tables_workbook(tmp_p
     # the appendix keeps one column per school (contract), and the city figures stay
     assert [t.split(" ", 1)[0] for t in result.appendix] == [f"表{i}" for i in range(1, 7)]
     assert all(short in text for short in SHORT)
+    assert result.cases == [] and any("文字材料和典型案例未写入报告" in w for w in result.warnings)
 
 
 def test_at_max_schools_the_tables_are_there(tmp_path: Path) -> None:

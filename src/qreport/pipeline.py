@@ -118,10 +118,13 @@ def write_outputs(result: BuildResult, opts: BuildOptions) -> list[Path]:
         resolve_pictures(result, Path(tmp))
         report = write_report(result.dataset, result.config, result.catalog, docx, outline=result.outline)
     written.append(docx)
-    if report.placeholders:
-        Console(stderr=True).print(
-            f"[yellow]提示：[/]{len(report.placeholders)} 个章节还没有文字，已放入【待补充】占位："
-            + "、".join(report.placeholders), soft_wrap=True)  # fmt: skip
+    if not opts.quiet:
+        notes = list(report.warnings)
+        if report.placeholders:
+            notes.append(f"{len(report.placeholders)} 个章节还没有文字，已放入【待补充】占位："
+                         + "、".join(report.placeholders))  # fmt: skip
+        for note in notes:
+            Console(stderr=True).print(f"[yellow]提示：[/]{note}", soft_wrap=True)
     if opts.pdf:
         from qreport.report.pdf import convert_to_pdf
 

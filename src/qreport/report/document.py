@@ -214,7 +214,12 @@ class _Writer:
 
     def _chapters(self) -> None:
         tables, charts = self._placements()
-        texts = self._school_texts()
+        texts = self._school_texts() if self._per_school_prose else {}
+        if not self._per_school_prose:
+            self.warnings.append(
+                f"共 {len(self.dataset.schools)} 所学校，超过 max_schools = {self.spec.max_schools}："
+                "各校的文字材料和典型案例未写入报告。"
+            )
         sections = self.outline.sections
         for k, section in enumerate(sections):
             if section.level == 1 and k > 0:
@@ -300,7 +305,15 @@ class _Writer:
         spacer = self.doc.add_paragraph(style=styles.TABLE_TEXT)
         spacer.paragraph_format.space_after = Pt(6)
 
+    @property
+    def _per_school_prose(self) -> bool:
+        """Schools' own texts and cases belong in a city's report; with more schools than
+        `max_schools` (a province built straight from school workbooks) they are left out."""
+        return len(self.dataset.schools) <= self.spec.max_schools
+
     def _cases(self, chapter: int) -> None:
+        if not self._per_school_prose:
+            return
         cases = [
             SchoolCase(self.labels[s.name], case)
             for s in self.dataset.schools

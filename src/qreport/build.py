@@ -201,6 +201,8 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
         for s in schools:
             _drop_failed_values(s)
     values = {s.name: derive(s.values, catalog) for s in schools}
+    for s in schools:
+        s.values = values[s.name]  # one dict per school, inputs and derived: a national build is large
     units = units_of(schools, values)
     city, provenance = aggregate(units, catalog)
     region = Region(name=config.region.name or _common_region(schools), code=config.region.code)

@@ -69,7 +69,7 @@ class Case(BaseModel):
 
 
 class School(BaseModel):
-    """One school's workbook as read: typed inputs only; derived values are computed later."""
+    """One school's workbook as read: typed inputs (after a build, inputs and derived values)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)  # YearValue
 

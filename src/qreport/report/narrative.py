@@ -19,7 +19,7 @@ A value that is missing prints as `-`; a misspelt name prints as `-` too and is 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,23 +134,34 @@ class Figure:
         return str(self.current)
 
 
-def _figures(values: dict[str, Any], catalog: Catalog) -> dict[str, Figure]:
-    out = {}
-    for ind in catalog.indicators:
-        yv = values.get(ind.id)
-        cur = None if yv is None else yv.current
-        prev = None if yv is None else yv.previous
-        out[ind.id] = Figure(ind, num(cur, ind.kind), num(prev, ind.kind))
-    return out
+def _figure(ind: Indicator, values: Mapping[str, Any]) -> Figure:
+    yv = values.get(ind.id)
+    cur = None if yv is None else yv.current
+    prev = None if yv is None else yv.previous
+    return Figure(ind, num(cur, ind.kind), num(prev, ind.kind))
 
 
-class SchoolFigures(dict):  # type: ignore[type-arg]
-    """A school's figures by indicator id, with its names as attributes."""
+def _figures(values: Mapping[str, Any], catalog: Catalog) -> dict[str, Figure]:
+    return {ind.id: _figure(ind, values) for ind in catalog.indicators}
 
-    def __init__(self, school: School, label: str, figures: dict[str, Figure]) -> None:
-        super().__init__(figures)
+
+class SchoolFigures(Mapping[str, Figure]):
+    """A school's figures by indicator id, with its names as attributes. Made on access: a
+    province's templates touch a few figures of each of thousands of schools."""
+
+    def __init__(self, school: School, label: str, values: Mapping[str, Any], catalog: Catalog) -> None:
         self.name = school.name
         self.short_name = label
+        self._values, self._catalog = values, catalog
+
+    def __getitem__(self, key: str) -> Figure:
+        return _figure(self._catalog.by_id[key], self._values)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._catalog.by_id)
+
+    def __len__(self) -> int:
+        return len(self._catalog.by_id)
 
 
 # -- filters -------------------------------------------------------------------------------------
@@ -296,7 +307,7 @@ def build_context(
 ) -> dict[str, Any]:
     city = _figures(dataset.city, catalog)
     schools = [
-        SchoolFigures(s, labels[s.name], _figures(dataset.school_values.get(s.name, {}), catalog))
+        SchoolFigures(s, labels[s.name], dataset.school_values.get(s.name, {}), catalog)
         for s in dataset.schools
     ]
 

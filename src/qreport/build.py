@@ -69,8 +69,13 @@ def discover(folder: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path],
 
 
 def _read_one(args: tuple[Path, str, int, Path | None]) -> FileResult:
+    """Validate one workbook and derive its rates, in a worker: the parent never holds two copies."""
     path, label, year, outline_path = args
-    return validate_file(path, load_catalog(year), load_outline(outline_path), label=label)
+    catalog = load_catalog(year)
+    result = validate_file(path, catalog, load_outline(outline_path), label=label)
+    if result.school is not None:
+        result.school.values = derive(result.school.values, catalog)
+    return result
 
 
 def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path: Path | None,
@@ -128,14 +133,18 @@ def _identity_findings(
     return kept, out
 
 
-def _drop_failed_values(school: School) -> None:
-    """--draft: a value with an error finding on its cell counts as missing."""
+def _drop_failed_values(school: School, catalog: Catalog) -> None:
+    """--draft: a value with an error finding on its cell counts as missing (rates made again)."""
     bad = {(f.sheet, f.cell) for f in school.findings if f.is_error and f.cell}
+    dropped = False
     for ind_id, cells in school.cells.items():
         for which, ref in cells.items():
             sheet, _, cell = ref.rpartition("!")
             if (sheet, cell) in bad and which in ("previous", "current"):
                 setattr(school.values[ind_id], which, None)
+                dropped = True
+    if dropped:
+        school.values = derive(school.values, catalog)
 
 
 def _apply_previous(previous: dict, dataset: Dataset, catalog: Catalog, source: str) -> list[Finding]:
@@ -199,10 +208,8 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     findings += identity
     if draft:
         for s in schools:
-            _drop_failed_values(s)
-    values = {s.name: derive(s.values, catalog) for s in schools}
-    for s in schools:
-        s.values = values[s.name]  # one dict per school, inputs and derived: a national build is large
+            _drop_failed_values(s, catalog)
+    values = {s.name: s.values for s in schools}  # inputs and derived, made by the workers
     units = units_of(schools, values)
     city, provenance = aggregate(units, catalog)
     region = Region(name=config.region.name or _common_region(schools), code=config.region.code)

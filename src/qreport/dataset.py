@@ -7,16 +7,17 @@ distinct 专业代码 behind `majors`.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from qreport import __version__
 from qreport.atomic import write_atomic
 from qreport.catalog import Catalog
 from qreport.errors import InputError
-from qreport.model import Dataset, YearValue
+from qreport.model import Dataset, Provenance, YearValue
 
 FORMAT = "qreport-dataset/1"
 
@@ -90,9 +91,15 @@ def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[st
             }
             for i in catalog.indicators
         },  # fmt: skip
-        "provenance": {k: {w: p.model_dump() for w, p in v.items()} for k, v in dataset.provenance.items()},
+        "provenance": {k: {w: _provenance(p) for w, p in v.items()} for k, v in dataset.provenance.items()},
         "findings": _Lazy(len(dataset.findings), lambda i: dataset.findings[i].model_dump()),
     }
+
+
+def _provenance(p: Provenance) -> dict[str, Any]:
+    """The contributing schools are all schools but the missing ones: a count keeps a national
+    dataset from repeating seven thousand names for every indicator."""
+    return {"rule": p.rule, "schools_count": len(p.schools), "missing": p.missing, "note": p.note}
 
 
 def to_json(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:
@@ -103,24 +110,49 @@ def to_json(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:
     return data
 
 
-def _encoder() -> json.JSONEncoder:
-    return json.JSONEncoder(ensure_ascii=False, indent=1)
+_PER_LINE = ("schools", "findings", "city", "indicators", "provenance")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)  # no indent: the C encoder
+
+
+def _write_to(out: TextIO, dataset: Dataset, catalog: Catalog) -> None:
+    """One key per line, and each school, finding or indicator on a line of its own: readable, easy
+    to diff, and written by the C encoder one item at a time, never the whole dataset at once."""
+    lazy = _Lazy(len(dataset.schools), lambda i: _school(dataset, catalog, i))
+    items = list(_document(dataset, catalog, lazy).items())
+    out.write("{\n")
+    for k, (key, value) in enumerate(items):
+        out.write(f" {_compact(key)}: ")
+        if key in _PER_LINE and isinstance(value, list):
+            out.write("[" + ("\n" if value else ""))
+            for n, item in enumerate(value):
+                out.write("  " + _compact(item) + (",\n" if n < len(value) - 1 else "\n "))
+            out.write("]")
+        elif key in _PER_LINE:
+            out.write("{" + ("\n" if value else ""))
+            for n, (sub, item) in enumerate(value.items()):
+                out.write(f"  {_compact(sub)}: {_compact(item)}" + (",\n" if n < len(value) - 1 else "\n "))
+            out.write("}")
+        else:
+            out.write(_compact(value))
+        out.write(",\n" if k < len(items) - 1 else "\n")
+    out.write("}\n")
 
 
 def dumps(dataset: Dataset, catalog: Catalog) -> str:
-    return _encoder().encode(to_json(dataset, catalog)) + "\n"
+    buffer = io.StringIO()
+    _write_to(buffer, dataset, catalog)
+    return buffer.getvalue()
 
 
 def write_dataset(dataset: Dataset, catalog: Catalog, path: Path) -> None:
-    """Write the dataset file whole or not at all, one school at a time (same bytes as `dumps`)."""
-    lazy = _Lazy(len(dataset.schools), lambda i: _school(dataset, catalog, i))
-    document = _document(dataset, catalog, lazy)
+    """Write the dataset file whole or not at all, streamed (same bytes as `dumps`)."""
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8") as fh:
-            for chunk in _encoder().iterencode(document):
-                fh.write(chunk)
-            fh.write("\n")
+            _write_to(fh, dataset, catalog)
 
     write_atomic(path, write)
 

@@ -72,6 +72,15 @@ def _table_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog, table_id: str
         ws.append(row)
 
 
+def _names(names: list[str], limit: int = 30_000) -> str:
+    """School names for one cell; Excel holds at most 32,767 characters in a cell."""
+    text = "、".join(names)
+    if len(text) <= limit:
+        return text
+    shown = text[:limit].rsplit("、", 1)[0]
+    return f"{shown} 等共 {len(names)} 所"
+
+
 def _provenance_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog) -> None:
     ws = wb.create_sheet("来源")
     for col, w in zip("ABCDEFG", (24, 36, 8, 40, 50, 30, 30), strict=True):
@@ -79,7 +88,7 @@ def _provenance_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog) -> None:
     ws.append(
         [
             _cell(ws, h, HEAD)
-            for h in ("指标代码", "指标", "年度", "口径", "参与汇总的学校", "没有数值的学校", "说明")
+            for h in ("指标代码", "指标", "年度", "口径", "参与汇总的学校数", "没有数值的学校", "说明")
         ]
     )
     for ind in catalog.indicators:
@@ -87,7 +96,7 @@ def _provenance_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog) -> None:
             p = dataset.provenance.get(ind.id, {}).get(which)
             if p is None:
                 continue
-            ws.append([ind.id, ind.label, year, p.rule, "、".join(p.schools), "、".join(p.missing), p.note])
+            ws.append([ind.id, ind.label, year, p.rule, len(p.schools), _names(p.missing), p.note])
 
 
 def _findings_sheet(wb: Workbook, dataset: Dataset) -> None:

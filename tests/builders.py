@@ -31,7 +31,7 @@ from qreport.template import write_template
 
 CATALOG = load_catalog(2024)
 PREVIOUS_HEADER, CURRENT_HEADER = CATALOG.column_names()  # "2023年", "2024年"
-HEADER_SCAN_ROWS = 30
+HEADER_SCAN_ROWS = layout.HEADER_SCAN_ROWS
 IMAGE_NAME = "实训基地.png"
 
 # -- the good school ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from qreport.aggregate import Unit, aggregate, city_majors, city_samples, derive, majors_taught
 from qreport.catalog import Catalog, load_catalog
+from qreport.cells import display
 from qreport.config import Config, find_config
 from qreport.dataset import load_dataset, year_values
 from qreport.errors import InputError
@@ -173,14 +174,8 @@ def _apply_previous(previous: dict, dataset: Dataset, catalog: Catalog, source: 
                 ref = school.cells.get(ind.id, {}).get("previous", "!")
                 sheet, _, cell = ref.rpartition("!")
                 out.append(finding("previous_mismatch", school.file, sheet=sheet or None, cell=cell or None,
-                                   indicator=ind.id, label=catalog.qualified_names[ind.id], typed=_fmt(typed), dataset=_fmt(known)))  # fmt: skip
+                                   indicator=ind.id, label=catalog.qualified_names[ind.id], typed=display(typed), dataset=display(known)))  # fmt: skip
     return out
-
-
-def _fmt(v: float) -> str:
-    from qreport.cells import display
-
-    return display(v)
 
 
 def units_of(schools: Sequence[School], values: dict[str, dict[str, YearValue]]) -> list[Unit]:

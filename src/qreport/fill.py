@@ -23,7 +23,6 @@ from qreport.catalog import Catalog, load_catalog
 
 Value = float | int | str | None
 
-HEADER_SCAN_ROWS = 20
 MAJOR_KEYS = dict(
     zip(
         ("code", "name", "year_set", "previous_classes", "new_classes", "students", "adjustment"),
@@ -51,7 +50,7 @@ class _Table:
 
 
 def _find_header(ws: Worksheet, marker: str) -> _Table | None:
-    for r, row in enumerate(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True), 1):
+    for r, row in enumerate(ws.iter_rows(max_row=layout.HEADER_SCAN_ROWS, values_only=True), 1):
         texts = [str(v).strip() if v is not None else "" for v in row]
         if marker in texts:
             return _Table(ws, r, {t: c for c, t in enumerate(texts, 1) if t})

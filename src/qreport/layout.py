@@ -11,6 +11,7 @@ INFO_LABELS = ("学校名称", "学校简称", "学校标识码", "所在地区"
 INFO_REQUIRED = ("学校名称", "学校简称", "填报年度")
 
 ID_HEADER = "指标代码"
+HEADER_SCAN_ROWS = 30  # a header row is looked for this far down, above any title rows a school adds
 SAMPLE_HEADER = "样本数"
 # Indicator sheets as the template writes them; the reader finds columns by header text, not position.
 INDICATOR_HEADERS = ("序号", "指标", "单位", ID_HEADER)  # then the year column(s), then 填报说明

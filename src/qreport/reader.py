@@ -20,7 +20,6 @@ from qreport.model import Case, MajorRow, School, TextBlock, YearValue
 from qreport.outline import normalize_section
 from qreport.xlsx import Cell, Sheet, cell_ref, read_workbook
 
-HEADER_SCAN_ROWS = 30
 _ID_LIKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -89,7 +88,7 @@ class _Reader:
     # -- sheets ----------------------------------------------------------------------------------
     def header_row(self, sheet: Sheet, marker: str) -> tuple[int, dict[str, int]] | None:
         for (row, _col), cell in sheet.cells.items():
-            if row > HEADER_SCAN_ROWS:
+            if row > layout.HEADER_SCAN_ROWS:
                 break
             if norm(cell.value) == marker:
                 headers = {

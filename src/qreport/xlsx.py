@@ -77,12 +77,6 @@ class Sheet:
         cell = self.cells.get((row, col))
         return None if cell is None else cell.value
 
-    def rows(self) -> dict[int, dict[int, Cell]]:
-        out: dict[int, dict[int, Cell]] = {}
-        for (r, c), cell in self.cells.items():
-            out.setdefault(r, {})[c] = cell
-        return out
-
 
 def column_letter(col: int) -> str:
     letters = ""

@@ -8,7 +8,7 @@ qreport.report.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ from qreport.errors import InputError
 from qreport.findings import Finding, finding
 from qreport.model import Dataset, Provenance, Region, School, YearValue
 from qreport.outline import Outline, load_outline
+from qreport.packed import CellRefs, Values
 from qreport.validate import FileResult, validate_file
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -69,20 +70,37 @@ def discover(folder: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path],
     return found, notices
 
 
-def _read_one(args: tuple[Path, str, int, Path | None]) -> FileResult:
-    """Validate one workbook and derive its rates, in a worker: the parent never holds two copies."""
-    path, label, year, outline_path = args
+def _read_one(args: tuple[Path, str, int, Path | None, bool]) -> FileResult:
+    """Validate one workbook, derive its rates and pack it, in a worker: the parent receives a few
+    kilobytes per school, never the workbook or a second copy of its values."""
+    path, label, year, outline_path, draft = args
     catalog = load_catalog(year)
     result = validate_file(path, catalog, load_outline(outline_path), label=label)
-    if result.school is not None:
-        result.school.values = derive(result.school.values, catalog)
+    school = result.school
+    if school is not None:
+        values = _without_failed(school) if draft else school.values
+        school.values = Values(derive(values, catalog))
+        school.cells = CellRefs(school.cells)
     return result
 
 
+def _without_failed(school: School) -> dict[str, YearValue]:
+    """--draft: a value with an error finding on its cell counts as missing (its rates are made again)."""
+    bad = {(f.sheet, f.cell) for f in school.findings if f.is_error and f.cell}
+    values = {k: YearValue(v.previous, v.current) for k, v in school.values.items()}
+    for ind_id, cells in school.cells.items():
+        for which in ("previous", "current"):
+            sheet, _, cell = cells.get(which, "!").rpartition("!")
+            if (sheet, cell) in bad:
+                setattr(values[ind_id], which, None)
+    return values
+
+
 def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path: Path | None,
-             *, workers: int | None = None, progress: Progress | None = None) -> list[FileResult]:  # fmt: skip
+             *, draft: bool = False, workers: int | None = None,
+             progress: Progress | None = None) -> list[FileResult]:  # fmt: skip
     """Validate every workbook, in parallel when there are many; results in input order."""
-    jobs = [(p, str(p.relative_to(folder)), catalog.year, outline_path) for p in paths]
+    jobs = [(p, str(p.relative_to(folder)), catalog.year, outline_path, draft) for p in paths]
     workers = workers or os.cpu_count() or 1
     results: list[FileResult] = []
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
@@ -134,20 +152,6 @@ def _identity_findings(
     return kept, out
 
 
-def _drop_failed_values(school: School, catalog: Catalog) -> None:
-    """--draft: a value with an error finding on its cell counts as missing (rates made again)."""
-    bad = {(f.sheet, f.cell) for f in school.findings if f.is_error and f.cell}
-    dropped = False
-    for ind_id, cells in school.cells.items():
-        for which, ref in cells.items():
-            sheet, _, cell = ref.rpartition("!")
-            if (sheet, cell) in bad and which in ("previous", "current"):
-                setattr(school.values[ind_id], which, None)
-                dropped = True
-    if dropped:
-        school.values = derive(school.values, catalog)
-
-
 def _apply_previous(previous: dict, dataset: Dataset, catalog: Catalog, source: str) -> list[Finding]:
     """The previous-year city column from last year's dataset; typed previous values checked against it."""
     if previous["year"] != catalog.previous_year:
@@ -178,7 +182,7 @@ def _apply_previous(previous: dict, dataset: Dataset, catalog: Catalog, source: 
     return out
 
 
-def units_of(schools: Sequence[School], values: dict[str, dict[str, YearValue]]) -> list[Unit]:
+def units_of(schools: Sequence[School], values: Mapping[str, Mapping[str, YearValue]]) -> list[Unit]:
     return [Unit(s.name, values[s.name], s.samples, majors_taught(s.majors)) for s in schools]
 
 
@@ -197,13 +201,10 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     paths, notices = discover(folder, exclude=exclude)
     if not paths:
         raise InputError(f"文件夹 {folder} 中没有 .xlsx 工作簿。请把各校填好的工作簿放进该文件夹。")
-    files = read_all(paths, folder, catalog, outline_path, workers=workers, progress=progress)
+    files = read_all(paths, folder, catalog, outline_path, draft=draft, workers=workers, progress=progress)
     findings = notices + [f for r in files for f in r.findings]
     schools, identity = _identity_findings([r.school for r in files if r.school], config, draft)
     findings += identity
-    if draft:
-        for s in schools:
-            _drop_failed_values(s, catalog)
     values = {s.name: s.values for s in schools}  # inputs and derived, made by the workers
     units = units_of(schools, values)
     city, provenance = aggregate(units, catalog)

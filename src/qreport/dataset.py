@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -29,12 +29,13 @@ def _num(v: float | None) -> float | int | None:
     return int(v) if float(v).is_integer() and abs(v) < 2**53 else v
 
 
-def _year_values(values: dict[str, YearValue], catalog: Catalog) -> dict[str, dict[str, Any]]:
-    return {
-        i.id: {"previous": _num(values.get(i.id, YearValue()).previous),
-               "current": _num(values.get(i.id, YearValue()).current)}
-        for i in catalog.indicators
-    }  # fmt: skip
+def _year_values(values: Mapping[str, YearValue], catalog: Catalog) -> dict[str, dict[str, Any]]:
+    empty = YearValue()
+    out = {}
+    for i in catalog.indicators:
+        yv = values.get(i.id, empty)
+        out[i.id] = {"previous": _num(yv.previous), "current": _num(yv.current)}
+    return out
 
 
 class _Lazy(list):  # type: ignore[type-arg]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from qreport.findings import Finding
 
@@ -31,7 +34,9 @@ class YearValue:
         return f"YearValue(previous={self.previous!r}, current={self.current!r})"
 
 
-class MajorRow(BaseModel):
+# Rows of the list sheets: slotted dataclasses, not models (a national build holds about 100,000).
+@dataclass(slots=True)
+class MajorRow:
     code: str
     name: str = ""
     year_set: int | None = None
@@ -52,13 +57,15 @@ class MajorRow(BaseModel):
         return self.adjustment != "停办" and bool(self.students or self.new_classes)
 
 
-class TextBlock(BaseModel):
+@dataclass(slots=True)
+class TextBlock:
     section: str
     content: str
     row: int = 0
 
 
-class Case(BaseModel):
+@dataclass(slots=True)
+class Case:
     chapter: int
     title: str
     body: str = ""
@@ -71,7 +78,7 @@ class Case(BaseModel):
 class School(BaseModel):
     """One school's workbook as read: typed inputs (after a build, inputs and derived values)."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)  # YearValue
+    model_config = ConfigDict(arbitrary_types_allowed=True)  # YearValue, packed mappings
 
     file: str  # as shown to the user (relative to the build folder)
     path: str = ""  # where it was read from
@@ -81,10 +88,13 @@ class School(BaseModel):
     region: str = ""
     year: str = ""
     info: dict[str, str] = Field(default_factory=dict)
-    values: dict[str, YearValue] = Field(default_factory=dict)
+    # a dict while a worker reads and checks the workbook; packed (qreport.packed) once it is done
+    values: Mapping[str, YearValue] = Field(default_factory=dict)
     samples: dict[str, int | None] = Field(default_factory=dict)
     na: dict[str, set[str]] = Field(default_factory=dict)  # "previous"/"current" -> ids typed as `-` or `/`
-    cells: dict[str, dict[str, str]] = Field(default_factory=dict)  # id -> {"previous": "E5", ...}
+    cells: Mapping[str, Mapping[str, str]] = Field(
+        default_factory=dict
+    )  # id -> {"previous": "人才培养!E5", ...}
     majors: list[MajorRow] = Field(default_factory=list)
     has_majors_sheet: bool = False
     texts: list[TextBlock] = Field(default_factory=list)
@@ -124,7 +134,8 @@ class Dataset(BaseModel):
     year: int
     region: Region = Field(default_factory=Region)
     schools: list[School] = Field(default_factory=list)
-    school_values: dict[str, dict[str, YearValue]] = Field(default_factory=dict)
+    # made by the build, not parsed: validating would copy every packed mapping into a dict
+    school_values: SkipValidation[dict[str, Mapping[str, YearValue]]] = Field(default_factory=dict)
     city: dict[str, YearValue] = Field(default_factory=dict)
     provenance: dict[str, dict[str, Provenance]] = Field(default_factory=dict)
     city_majors: dict[str, list[str] | None] = Field(default_factory=dict)  # "previous"/"current" -> codes

@@ -135,6 +135,8 @@ class _Reader:
     def read_indicators(self, sheets: dict[str, Sheet], school: School) -> None:
         previous_col, current_col = (norm(c) for c in self.catalog.column_names())
         located: dict[str, tuple[Sheet, int, dict[str, int]]] = {}
+        values: dict[str, YearValue] = {}
+        refs: dict[str, dict[str, str]] = {}
         for table in self.catalog.table:
             sheet = sheets.get(table.sheet)
             if sheet is None:
@@ -178,8 +180,9 @@ class _Reader:
             if sample_col is not None:
                 school.samples[ind.id] = self._sample(sheet, row, sample_col, ind)
                 cells["sample"] = f"{sheet.name}!{cell_ref(row, sample_col)}"
-            school.values[ind.id] = yv
-            school.cells[ind.id] = cells
+            values[ind.id] = yv
+            refs[ind.id] = cells
+        school.values, school.cells = values, refs
 
     def _locate_ids(self, sheet: Sheet, header: int, columns: dict[str, int], located: dict) -> None:
         id_col = columns[layout.ID_HEADER]

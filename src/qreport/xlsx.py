@@ -90,7 +90,7 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
-def _col_index(letters: str) -> int:
+def column_number(letters: str) -> int:
     n = 0
     for ch in letters:
         n = n * 26 + ord(ch) - 64
@@ -175,7 +175,7 @@ def _cell_at(xml: bytes, pos: int) -> tuple[int, int, bytes, bytes] | None:
     ref = _REF_ATTR.search(tag)
     if ref is None:
         return None  # a writer that omits cell references: values still come from calamine
-    return int(ref.group(2)), _col_index(ref.group(1).decode()), tag, element
+    return int(ref.group(2)), column_number(ref.group(1).decode()), tag, element
 
 
 def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
@@ -199,7 +199,7 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
         body = m.group(2) or b""
         value = _CACHED.search(body)
         text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
-        key = (int(ref.group(2)), _col_index(ref.group(1).decode()))
+        key = (int(ref.group(2)), column_number(ref.group(1).decode()))
         sheet.cells[key] = Cell(text, formula=_FORMULA.search(body) is not None, error=text)
     for style in percent_styles:
         # A literal search for the style attribute is far cheaper than matching every cell tag.
@@ -209,7 +209,7 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
             ref = _REF_ATTR.search(tag)
             if ref is None or not (tag.startswith(b"<c ") or b":c " in tag[:8]):
                 continue
-            cell = sheet.cells.get((int(ref.group(2)), _col_index(ref.group(1).decode())))
+            cell = sheet.cells.get((int(ref.group(2)), column_number(ref.group(1).decode())))
             if cell is not None and isinstance(cell.value, float):
                 cell.percent = True
 

@@ -6,6 +6,8 @@ of a row group spans the group's rows, as in the printed tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from qreport.catalog import Indicator, Table
 from qreport.findings import Finding
 from qreport.model import Dataset
@@ -51,7 +53,12 @@ def years_grid(table: Table, dataset: Dataset, years: tuple[str, str]) -> Grid:
     return Grid([header], body, [0.9, 6.2, 1.3, 1.8, 1.8])  # as printed: a wide 指标 column
 
 
-def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> list[Grid]:
+def schools_cells(table: Table, dataset: Dataset) -> int:
+    """About how many cells `schools_grids` makes (to decide whether to stream them)."""
+    return (len(printed_rows(table)) + 1) * (len(dataset.schools) + 4)
+
+
+def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> Iterator[Grid]:
     """序号 | 指标 | 单位 | one column per school (current year) | 全市 when the city has values.
 
     With many schools the columns are split over several tables (续表), the 全市 column in the last.
@@ -59,7 +66,6 @@ def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> lis
     rows = printed_rows(table)
     with_city = any(dataset.value(ind.id) is not None for _, ind in rows)
     chunks = school_chunks(list(dataset.schools), with_total=with_city)
-    grids = []
     for k, schools in enumerate(chunks):
         city = with_city and k == len(chunks) - 1
         header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), *(Cell(labels[s.name]) for s in schools)]
@@ -72,8 +78,7 @@ def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> lis
             if city:
                 values.append(format_value(dataset.value(ind.id), ind.kind))
             body.append([seqs[i], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
-        grids.append(Grid([header], body))
-    return grids
+        yield Grid([header], body)
 
 
 _SEVERITY = {"error": "错误", "warning": "警告"}

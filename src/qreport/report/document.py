@@ -7,21 +7,24 @@ and page), frontmatter, tables/appendix (grids), narrative/prose (text), cases, 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import docx
 from docx.document import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 
 from qreport.atomic import write_atomic
 from qreport.catalog import Catalog
 from qreport.config import Config
 from qreport.model import Dataset
 from qreport.outline import Outline, Section, load_outline
-from qreport.report import appendix, frontmatter, grid, ooxml, styles
+from qreport.report import appendix, frontmatter, grid, ooxml, stream, styles
 from qreport.report.cases import SchoolCase, write_cases
 from qreport.report.figures import write_chart
 from qreport.report.narrative import PREFACE, Narrative, build_context
@@ -30,6 +33,8 @@ from qreport.report.prose import parse, write_blocks, write_placeholder, write_s
 from qreport.report.spec import ChartSpec, ReportSpec, TableSpec, fill, load_spec
 from qreport.report.tables import indicator_grid, majors_grid
 from qreport.resources import template_path
+
+TABLE_AIR_TWIPS = 120  # 6 pt after a table
 
 
 @dataclass
@@ -61,7 +66,7 @@ def write_report(
     writer = _Writer(dataset, config, catalog, outline, spec)
     document = writer.build()
     out = Path(out)
-    write_atomic(out, lambda tmp: document.save(str(tmp)))
+    write_atomic(out, lambda tmp: writer.streamed.save(document, tmp))
     n = writer.numbering
     return ReportResult(
         path=out,
@@ -96,6 +101,7 @@ class _Writer:
         self.placeholders: list[str] = []
         self.warnings: list[str] = []
         self.appendix_captions: list[str] = []
+        self.streamed = stream.Streamed()
         self.labels = {
             s.name: s.short_name or config.short_name_of(s.name) or s.label for s in dataset.schools
         }
@@ -292,18 +298,32 @@ class _Writer:
         self.doc.add_paragraph(self.numbering.caption("表", chapter, caption), style=styles.TABLE_CAPTION)
         self._grids(tables if isinstance(tables, list) else [tables])
 
-    def _grids(self, tables: list[grid.Grid]) -> None:
-        """A table and its 续表: continuations when the schools do not fit side by side."""
-        for k, table in enumerate(tables):
-            if k:
-                self.doc.add_paragraph("续表", style=styles.TABLE_META)
-            grid.render(self.doc, table, size=self.typo.sizes.table)
-            self._after_table()
+    def _grids(self, tables: list[grid.Grid] | Callable[[], Iterable[grid.Grid]], cells: int = 0) -> None:
+        """A table and its 续表s (when the schools do not fit side by side), each with a little air
+        after it. A very large run (`cells` or more, tables made lazily) is streamed into the saved
+        file instead of the DOM."""
+        make = tables if callable(tables) else (lambda: tables)
+        if not callable(tables):
+            cells = sum(len(t.rows) * t.columns for t in tables)
+        pieces = partial(self._grid_xml, make)
+        if cells > stream.STREAM_CELLS:
+            self.streamed.defer(self.doc, pieces)
+            return
+        body = self.doc.element.body
+        for piece in pieces():
+            element = parse_xml(piece)
+            body._insert_tbl(element) if element.tag == qn("w:tbl") else body._insert_p(element)
 
-    def _after_table(self) -> None:
-        # a little air between a table and the text after it, without a full body line
-        spacer = self.doc.add_paragraph(style=styles.TABLE_TEXT)
-        spacer.paragraph_format.space_after = Pt(6)
+    def _grid_xml(self, make: Callable[[], Iterable[grid.Grid]]) -> Iterator[str]:
+        styles_ = self.doc.styles
+        text_id, meta_id = styles_[styles.TABLE_TEXT].style_id, styles_[styles.TABLE_META].style_id
+        size = self.typo.sizes.table
+        for k, table in enumerate(make()):
+            if k:
+                yield grid.paragraph_xml(meta_id, "续表")
+            yield grid.table_xml(table, size=size, style_id=text_id)
+            # a little air between a table and the text after it, without a full body line
+            yield grid.paragraph_xml(text_id, space_after_twips=TABLE_AIR_TWIPS)
 
     @property
     def _per_school_prose(self) -> bool:
@@ -336,7 +356,10 @@ class _Writer:
             self.numbering.heading(1, caption)
             self.doc.add_paragraph(name, style=styles.TABLE_META)
             if table.sample:
-                self._grids(appendix.schools_grids(table, self.dataset, self.labels))
+                self._grids(
+                    partial(appendix.schools_grids, table, self.dataset, self.labels),
+                    appendix.schools_cells(table, self.dataset),
+                )
             else:
                 years = (self.years["previous"], self.years["current"])
                 self._grids([appendix.years_grid(table, self.dataset, years)])
@@ -353,7 +376,7 @@ class _Writer:
             f"本稿为草稿，以下 {len(findings)} 个问题尚待学校核实改正（错误须改正后方可正式编制）。",
             style=styles.BODY,
         )
-        grid.render(self.doc, appendix.findings_grid(findings), size=self.typo.sizes.table)
+        self._grids([appendix.findings_grid(findings)])
 
     def _check_unused(self) -> None:
         known = set(self.outline.numbers) | {PREFACE}

@@ -140,17 +140,22 @@ def fit_columns(grid: Grid, size: float) -> tuple[list[float], float]:
 
 
 def render(doc: Document, grid: Grid, *, size: float) -> Table:
-    """Append `grid` as a Word table at the end of the document body.
+    """Append `grid` as a Word table at the end of the document body."""
+    tbl = parse_xml(table_xml(grid, size=size, style_id=doc.styles[styles.TABLE_TEXT].style_id))
+    doc.element.body._insert_tbl(tbl)
+    return Table(tbl, doc._body)
 
-    The table is written as one piece of WordprocessingML and parsed once: going through
-    python-docx's cell objects costs about half a millisecond a cell, which a province's tables
-    (hundreds of thousands of cells) cannot afford. Layout is the same: fixed column widths, header
-    rows repeated on every page, rows never split, spans as gridSpan/vMerge.
+
+def table_xml(grid: Grid, *, size: float, style_id: str) -> str:
+    """`grid` as one piece of WordprocessingML (a w:tbl element with its namespace declared).
+
+    Built as text rather than through python-docx's cell objects, which cost about half a
+    millisecond a cell: a province's tables have hundreds of thousands. Layout: fixed column
+    widths, header rows repeated on every page, rows never split, spans as gridSpan/vMerge.
     """
     widths_pt, chosen = fit_columns(grid, size)
     twips = [round(w * 20) for w in widths_pt]
     half_points = round(chosen * 2)
-    style_id = doc.styles[styles.TABLE_TEXT].style_id  # looked up once, not per cell
     continued: dict[tuple[int, int], int] = {}  # (row, col) -> colspan of a cell merged from above
     for r, row in enumerate(grid.rows):
         for c, cell in enumerate(row):
@@ -173,9 +178,14 @@ def render(doc: Document, grid: Grid, *, size: float) -> Table:
                 out.append(_tc(width, cell.colspan, merge, style_id, jc, _run(cell, half_points, header)))
         out.append("</w:tr>")
     out.append("</w:tbl>")
-    tbl = parse_xml("".join(out))
-    doc.element.body._insert_tbl(tbl)
-    return Table(tbl, doc._body)
+    return "".join(out)
+
+
+def paragraph_xml(style_id: str, text: str = "", *, space_after_twips: int | None = None) -> str:
+    """A plain paragraph (a 续表 line, the air after a table) as WordprocessingML."""
+    spacing = "" if space_after_twips is None else f'<w:spacing w:after="{space_after_twips}"/>'
+    run = f"<w:r><w:t>{escape(text)}</w:t></w:r>" if text else ""
+    return f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{escape(style_id)}"/>{spacing}</w:pPr>{run}</w:p>'
 
 
 def _tbl_pr(width: int) -> str:

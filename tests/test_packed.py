@@ -1,0 +1,69 @@
+"""Packed per-school data: the same mapping as the dicts it replaces, across pickling too."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qreport.model import YearValue
+from qreport.packed import CellRefs, Values
+
+finite = st.one_of(st.none(), st.floats(allow_nan=False))
+ids = st.lists(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), unique=True, max_size=30)
+
+
+@given(
+    ids.flatmap(
+        lambda keys: st.tuples(
+            st.just(keys), st.lists(st.tuples(finite, finite), min_size=len(keys), max_size=len(keys))
+        )
+    )
+)
+def test_values_equal_the_dict_they_pack(
+    case: tuple[list[str], list[tuple[float | None, float | None]]],
+) -> None:
+    keys, pairs = case
+    plain = {k: YearValue(p, c) for k, (p, c) in zip(keys, pairs, strict=True)}
+    packed = Values(plain)
+    assert dict(packed) == plain
+    assert list(packed) == keys  # catalog order kept
+    again = pickle.loads(pickle.dumps(packed))
+    assert dict(again) == plain
+    assert all(k in again for k in keys) and "not_an_id" not in again
+
+
+def test_values_share_one_key_index_between_schools() -> None:
+    a = Values({"x": YearValue(1.0, None), "y": YearValue(None, 2.5)})
+    b = pickle.loads(pickle.dumps(Values({"x": YearValue(3.0, 4.0), "y": YearValue()})))
+    assert a._index is b._index
+    assert b["y"] == YearValue() and a["y"].current == 2.5
+
+
+def test_values_items_are_copies() -> None:
+    packed = Values({"x": YearValue(1.0, 2.0)})
+    packed["x"].current = 99.0
+    assert packed["x"].current == 2.0
+    with pytest.raises(KeyError):
+        packed["missing"]
+
+
+def test_cell_refs_round_trip() -> None:
+    plain = {
+        "graduates": {"previous": "人才培养!D12", "current": "人才培养!E12"},
+        "satisfaction_students": {"current": "满意度!D5", "sample": "满意度!E5"},
+        "wide": {"current": "补充指标!AB70000"},
+        "no_cells": {},
+    }
+    packed = CellRefs(plain)
+    assert {k: packed[k] for k in packed} == plain
+    assert dict(pickle.loads(pickle.dumps(packed))) == plain
+    assert packed.get("graduates", {}).get("previous") == "人才培养!D12"
+    assert "sample" not in packed["graduates"]
+
+
+def test_cell_refs_refuse_what_is_not_a_reference() -> None:
+    with pytest.raises(ValueError):
+        CellRefs({"x": {"current": "E5"}})

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qreport.model import YearValue
-from qreport.packed import CellRefs, Values
+from qreport.packed import CellRefs, Values, value_of
 
 finite = st.one_of(st.none(), st.floats(allow_nan=False))
 ids = st.lists(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), unique=True, max_size=30)
@@ -50,20 +50,28 @@ def test_values_items_are_copies() -> None:
         packed["missing"]
 
 
-def test_cell_refs_round_trip() -> None:
-    plain = {
+def test_cell_refs_say_where_each_value_was_read() -> None:
+    refs = CellRefs(["graduates", "satisfaction_students", "wide", "no_cells"])
+    refs.put("graduates", "previous", "人才培养", 12, 4)
+    refs.put("graduates", "current", "人才培养", 12, 5)
+    refs.put("satisfaction_students", "current", "满意度", 5, 4)
+    refs.put("satisfaction_students", "sample", "满意度", 5, 5)
+    refs.put("wide", "current", "补充指标", 70000, 28)
+    expected = {
         "graduates": {"previous": "人才培养!D12", "current": "人才培养!E12"},
         "satisfaction_students": {"current": "满意度!D5", "sample": "满意度!E5"},
         "wide": {"current": "补充指标!AB70000"},
         "no_cells": {},
     }
-    packed = CellRefs(plain)
-    assert {k: packed[k] for k in packed} == plain
-    assert dict(pickle.loads(pickle.dumps(packed))) == plain
-    assert packed.get("graduates", {}).get("previous") == "人才培养!D12"
-    assert "sample" not in packed["graduates"]
+    assert dict(refs) == expected
+    assert dict(pickle.loads(pickle.dumps(refs))) == expected
+    assert refs.get("graduates", {}).get("previous") == "人才培养!D12"
+    assert "no_cells" in refs and "unknown" not in refs and refs.get("unknown") is None
 
 
-def test_cell_refs_refuse_what_is_not_a_reference() -> None:
-    with pytest.raises(ValueError):
-        CellRefs({"x": {"current": "E5"}})
+def test_value_of_reads_packed_and_plain_mappings_alike() -> None:
+    plain = {"x": YearValue(1.0, None)}
+    for values in (plain, Values(plain)):
+        assert value_of(values, "x", "previous") == 1.0
+        assert value_of(values, "x", "current") is None
+        assert value_of(values, "y", "current") is None

@@ -22,7 +22,7 @@ from qreport.errors import InputError
 from qreport.findings import Finding, finding
 from qreport.model import Dataset, Provenance, Region, School, YearValue
 from qreport.outline import Outline, load_outline
-from qreport.packed import CellRefs, Values
+from qreport.packed import Values
 from qreport.validate import FileResult, validate_file
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -71,8 +71,8 @@ def discover(folder: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path],
 
 
 def _read_one(args: tuple[Path, str, int, Path | None, bool]) -> FileResult:
-    """Validate one workbook, derive its rates and pack it, in a worker: the parent receives a few
-    kilobytes per school, never the workbook or a second copy of its values."""
+    """Validate one workbook, derive its rates and pack them, in a worker: the parent receives a few
+    kilobytes per school (cell references are packed by the reader), never the workbook."""
     path, label, year, outline_path, draft = args
     catalog = load_catalog(year)
     result = validate_file(path, catalog, load_outline(outline_path), label=label)
@@ -80,7 +80,6 @@ def _read_one(args: tuple[Path, str, int, Path | None, bool]) -> FileResult:
     if school is not None:
         values = _without_failed(school) if draft else school.values
         school.values = Values(derive(values, catalog))
-        school.cells = CellRefs(school.cells)
     return result
 
 

@@ -18,6 +18,7 @@ from qreport.atomic import write_atomic
 from qreport.catalog import Catalog
 from qreport.errors import InputError
 from qreport.model import Dataset, Provenance, YearValue
+from qreport.packed import value_of
 
 FORMAT = "qreport-dataset/1"
 
@@ -30,12 +31,13 @@ def _num(v: float | None) -> float | int | None:
 
 
 def _year_values(values: Mapping[str, YearValue], catalog: Catalog) -> dict[str, dict[str, Any]]:
-    empty = YearValue()
-    out = {}
-    for i in catalog.indicators:
-        yv = values.get(i.id, empty)
-        out[i.id] = {"previous": _num(yv.previous), "current": _num(yv.current)}
-    return out
+    return {
+        i.id: {
+            "previous": _num(value_of(values, i.id, "previous")),
+            "current": _num(value_of(values, i.id, "current")),
+        }
+        for i in catalog.indicators
+    }
 
 
 class _Lazy(list):  # type: ignore[type-arg]

@@ -13,12 +13,11 @@ tuple and its index are interned and shared rather than stored per school.
 from __future__ import annotations
 
 import math
-import re
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from qreport.model import YearValue
-from qreport.xlsx import cell_ref, column_number
+from qreport.xlsx import cell_ref
 
 _KEYS: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, int]]] = {}
 
@@ -53,6 +52,14 @@ class Values(Mapping[str, YearValue]):
         i = 2 * self._index[key]
         return YearValue(_none(self._data[i]), _none(self._data[i + 1]))
 
+    def value(self, key: str, which: str) -> float | None:
+        """One year's value without making a YearValue (aggregation reads millions of them)."""
+        i = self._index.get(key)
+        if i is None:
+            return None
+        x = self._data[2 * i + (which == "current")]
+        return None if x != x else x  # NaN
+
     def __contains__(self, key: object) -> bool:
         return key in self._index
 
@@ -69,6 +76,14 @@ class Values(Mapping[str, YearValue]):
         return f"Values({dict(self)!r})"
 
 
+def value_of(values: Mapping[str, YearValue], key: str, which: str) -> float | None:
+    """values[key].previous or .current, None when absent: fast for packed values, any Mapping works."""
+    if type(values) is Values:
+        return values.value(key, which)
+    yv = values.get(key)
+    return None if yv is None else yv.get(which)
+
+
 def _values(keys: tuple[str, ...], data: bytes) -> Values:
     out = Values.__new__(Values)
     out._keys, out._index = _interned(keys)
@@ -77,40 +92,31 @@ def _values(keys: tuple[str, ...], data: bytes) -> Values:
     return out
 
 
-_REF = re.compile(r"^(.*)!([A-Z]+)([0-9]+)$")
-_WHICH = ("previous", "current", "sample")
+_WHICH = {"previous": 0, "current": 1, "sample": 2}
+_SLOTS = 3 * len(_WHICH)  # per indicator and year: sheet number (0: no cell), column, row
 
 
 class CellRefs(Mapping[str, dict[str, str]]):
-    """id -> {"previous"|"current"|"sample": "人才培养!E5"}, as sheet numbers, columns and rows in one
-    array of unsigned ints (0: no cell)."""
+    """id -> {"previous"|"current"|"sample": "人才培养!E5"}: where the reader found each value, as
+    sheet numbers, columns and rows in one array of unsigned ints. Filled by `put` while reading."""
 
     __slots__ = ("_keys", "_index", "_sheets", "_data")
 
-    def __init__(self, cells: Mapping[str, Mapping[str, str]]) -> None:
-        self._keys, self._index = _interned(tuple(cells))
-        sheets: dict[str, int] = {}
-        data = array("I", bytes(4 * 3 * len(_WHICH) * len(self._keys)))
-        for k, refs in enumerate(cells.values()):
-            for w, which in enumerate(_WHICH):
-                ref = refs.get(which)
-                if not ref:
-                    continue
-                match = _REF.match(ref)
-                if match is None:
-                    raise ValueError(f"not a cell reference: {ref!r}")
-                sheet, col, row = match.groups()
-                at = 3 * (len(_WHICH) * k + w)
-                data[at] = sheets.setdefault(sheet, len(sheets)) + 1
-                data[at + 1] = column_number(col)
-                data[at + 2] = int(row)
-        self._sheets = tuple(sheets)
-        self._data = data
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self._keys, self._index = _interned(tuple(keys))
+        self._sheets: list[str] = []
+        self._data = array("I", bytes(4 * _SLOTS * len(self._keys)))
+
+    def put(self, key: str, which: str, sheet: str, row: int, col: int) -> None:
+        if sheet not in self._sheets:
+            self._sheets.append(sheet)
+        at, data = _SLOTS * self._index[key] + 3 * _WHICH[which], self._data
+        data[at], data[at + 1], data[at + 2] = self._sheets.index(sheet) + 1, col, row
 
     def __getitem__(self, key: str) -> dict[str, str]:
-        base = 3 * len(_WHICH) * self._index[key]
+        base = _SLOTS * self._index[key]
         out = {}
-        for w, which in enumerate(_WHICH):
+        for which, w in _WHICH.items():
             sheet, col, row = self._data[base + 3 * w : base + 3 * w + 3]
             if sheet:
                 out[which] = f"{self._sheets[sheet - 1]}!{cell_ref(row, col)}"
@@ -129,7 +135,7 @@ class CellRefs(Mapping[str, dict[str, str]]):
         return (_cell_refs, (self._keys, self._sheets, self._data.tobytes()))
 
 
-def _cell_refs(keys: tuple[str, ...], sheets: tuple[str, ...], data: bytes) -> CellRefs:
+def _cell_refs(keys: tuple[str, ...], sheets: list[str], data: bytes) -> CellRefs:
     out = CellRefs.__new__(CellRefs)
     out._keys, out._index = _interned(keys)
     out._sheets = sheets

@@ -7,6 +7,8 @@ for a file that cannot be opened at all (UnreadableWorkbook).
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,19 +20,25 @@ from qreport.cells import Parsed, display, parse_cell
 from qreport.findings import Finding, finding
 from qreport.model import Case, MajorRow, School, TextBlock, YearValue
 from qreport.outline import normalize_section
+from qreport.packed import CellRefs
 from qreport.xlsx import Cell, Sheet, cell_ref, read_workbook
 
 _ID_LIKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+_LOOSE = re.compile(r"[\s:*：]")
+
+
+@functools.lru_cache(
+    maxsize=4096, typed=True
+)  # typed: 1.0 and True differ; the same headers and labels come back in every workbook
 def norm(text: object) -> str:
     """Header and label text compared loosely: full-width folded, spaces and ：* removed."""
     if text is None:
         return ""
     if isinstance(text, float) and text.is_integer():
         text = int(text)
-    s = unicodedata.normalize("NFKC", str(text))
-    return re.sub(r"[\s:*：]", "", s)
+    return _LOOSE.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
 class _Reader:
@@ -47,9 +55,13 @@ class _Reader:
     ) -> float | None:
         """A numeric cell, with findings for what had to be interpreted."""
         cell = sheet.get(row, col)
-        ref = cell_ref(row, col)
-        where = {"sheet": sheet.name, "cell": ref, "indicator": ind.id if ind else None}
-        if cell is not None and cell.formula and not cell.cached:
+        if cell is None:
+            return None
+        value = cell.value
+        if type(value) is float and not cell.percent and cell.cached and math.isfinite(value):
+            return value  # the common case, taken without building a finding's location
+        where = {"sheet": sheet.name, "cell": cell_ref(row, col), "indicator": ind.id if ind else None}
+        if cell is not None and not cell.cached:
             self.add("formula_no_cache", **where)
             return None
         if cell is not None and cell.error:
@@ -87,16 +99,11 @@ class _Reader:
 
     # -- sheets ----------------------------------------------------------------------------------
     def header_row(self, sheet: Sheet, marker: str) -> tuple[int, dict[str, int]] | None:
-        for (row, _col), cell in sheet.cells.items():
+        for (row, _col), value in sheet.values.items():
             if row > layout.HEADER_SCAN_ROWS:
                 break
-            if norm(cell.value) == marker:
-                headers = {
-                    norm(c.value): col
-                    for (r, col), c in sheet.cells.items()
-                    if r == row and c.value is not None
-                }
-                return row, headers
+            if norm(value) == marker:
+                return row, {norm(v): col for (r, col), v in sheet.values.items() if r == row}
         return None
 
     def read_info(self, sheets: dict[str, Sheet], school: School) -> None:
@@ -105,8 +112,8 @@ class _Reader:
             self.add("sheet_missing", sheet=layout.INFO_SHEET)
             return
         rows: dict[str, int] = {}
-        for (row, col), cell in sheet.cells.items():
-            label = norm(cell.value)
+        for (row, col), cell_value in sheet.values.items():
+            label = norm(cell_value)
             if col == 1 and label in layout.INFO_LABELS and label not in rows:
                 rows[label] = row
                 value = sheet.value(row, 2)
@@ -136,7 +143,6 @@ class _Reader:
         previous_col, current_col = (norm(c) for c in self.catalog.column_names())
         located: dict[str, tuple[Sheet, int, dict[str, int]]] = {}
         values: dict[str, YearValue] = {}
-        refs: dict[str, dict[str, str]] = {}
         for table in self.catalog.table:
             sheet = sheets.get(table.sheet)
             if sheet is None:
@@ -154,6 +160,7 @@ class _Reader:
                 if name not in columns:
                     self.add("column_missing", sheet=table.sheet, column=name)
             self._locate_ids(sheet, header, columns, located)
+        refs = CellRefs(i.id for i in self.catalog.typed if i.id in located)
         for ind in self.catalog.typed:
             if ind.id not in located:
                 if ind.sheet in sheets:
@@ -165,31 +172,31 @@ class _Reader:
                     )
                 continue
             sheet, row, columns = located[ind.id]
-            yv, cells = YearValue(), {}
+            yv = YearValue()
             for which, title in (("previous", previous_col), ("current", current_col)):
                 col: int | None = columns.get(title)
                 if col is None or (which == "previous" and self.catalog.get_table(ind.table).sample):
                     continue
                 value = self.number(sheet, row, col, ind)
                 setattr(yv, which, value)
-                cell = sheet.get(row, col)
-                if value is None and parse_cell(None if cell is None else cell.value).status == "na":
-                    school.na.setdefault(which, set()).add(ind.id)
-                cells[which] = f"{sheet.name}!{cell_ref(row, col)}"
+                if value is None:
+                    cell = sheet.get(row, col)
+                    if parse_cell(None if cell is None else cell.value).status == "na":
+                        school.na.setdefault(which, set()).add(ind.id)
+                refs.put(ind.id, which, sheet.name, row, col)
             sample_col = columns.get(norm(layout.SAMPLE_HEADER))
             if sample_col is not None:
                 school.samples[ind.id] = self._sample(sheet, row, sample_col, ind)
-                cells["sample"] = f"{sheet.name}!{cell_ref(row, sample_col)}"
+                refs.put(ind.id, "sample", sheet.name, row, sample_col)
             values[ind.id] = yv
-            refs[ind.id] = cells
         school.values, school.cells = values, refs
 
     def _locate_ids(self, sheet: Sheet, header: int, columns: dict[str, int], located: dict) -> None:
         id_col = columns[layout.ID_HEADER]
-        for (row, col), cell in sheet.cells.items():
-            if col != id_col or row <= header or not isinstance(cell.value, str):
+        for (row, col), value in sheet.values.items():
+            if col != id_col or row <= header or not isinstance(value, str):
                 continue
-            key = cell.value.strip()
+            key = value.strip()
             if key in self.catalog.by_id:
                 if key in located:
                     other_sheet, other_row, _ = located[key]
@@ -231,7 +238,7 @@ class _Reader:
         if missing:
             return
         cols = {h: columns[norm(h)] for h in headers}
-        for row in sorted({r for (r, _c) in sheet.cells if r > header}):
+        for row in sorted({r for (r, _c) in sheet.values if r > header}):
             if any(_text(sheet.value(row, c)) for c in cols.values()) or row in sheet.pictures:
                 yield sheet, row, cols
 

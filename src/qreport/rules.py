@@ -53,20 +53,26 @@ def _present(school: School, catalog: Catalog) -> Iterator[tuple[Indicator, str,
                 yield ind, which, v
 
 
+def _range_problem(ind: Indicator, v: float) -> str | None:
+    if v < 0:
+        return "negative"
+    if ind.kind == "int" and not float(v).is_integer():
+        return "not_integer"
+    if ind.kind == "pct" and v > 100:
+        return "pct_out_of_range"
+    if ind.kind == "pct" and 0 < v <= 1:  # 0.965 typed for 96.5%, alone or throughout
+        return "pct_fraction"
+    if ind.unit == "万元" and v > WAN_YUAN_LIMIT:
+        return "wan_yuan_large"
+    return None
+
+
 def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
     for ind, which, v in _present(school, catalog):
-        at = _where(school, ind, which)
-        shown = display(v)
-        if v < 0:
-            yield finding("negative", school.file, **at, label=_name(catalog, ind), value=shown)
-        elif ind.kind == "int" and not float(v).is_integer():
-            yield finding("not_integer", school.file, **at, label=_name(catalog, ind), value=shown)
-        elif ind.kind == "pct" and v > 100:
-            yield finding("pct_out_of_range", school.file, **at, label=_name(catalog, ind), value=shown)
-        elif ind.kind == "pct" and 0 < v <= 1:  # 0.965 typed for 96.5%, alone or throughout
-            yield finding("pct_fraction", school.file, **at, label=_name(catalog, ind), value=shown)
-        elif ind.unit == "万元" and v > WAN_YUAN_LIMIT:
-            yield finding("wan_yuan_large", school.file, **at, label=_name(catalog, ind), value=shown)
+        code = _range_problem(ind, v)
+        if code is not None:
+            yield finding(code, school.file, **_where(school, ind, which), label=_name(catalog, ind),
+                          value=display(v))  # fmt: skip
 
 
 def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
@@ -83,7 +89,7 @@ def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findi
 
 def samples(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
     for ind in catalog.typed:
-        has_rate = "sample" in school.cells.get(ind.id, {}) and school.values[ind.id].current is not None
+        has_rate = ind.id in school.samples and school.values[ind.id].current is not None
         if has_rate and school.samples.get(ind.id) is None:
             yield finding(
                 "sample_missing", school.file, **_where(school, ind, "sample"), label=_name(catalog, ind)

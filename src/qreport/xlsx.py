@@ -35,6 +35,10 @@ _REF = re.compile(r"([A-Z]+)(\d+)")
 _REF_ATTR = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CACHED = re.compile(rb"<(?:\w+:)?v>([^<]+)</")
+# A formula element straight followed by the cell's end (or an empty value): no saved result.
+_UNCACHED = re.compile(
+    rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")  # a cell holding a formula always has a closing tag
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>/]*)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
@@ -52,7 +56,6 @@ def _plain_xml(data: bytes) -> bool:
 @dataclass(slots=True)
 class Cell:
     value: str | float | bool | None
-    formula: bool = False
     cached: bool = True  # False: a formula whose result was never calculated and saved
     percent: bool = False  # shown with a percent number format (0.9114 displayed as 91.14%)
     error: str | None = None  # "#DIV/0!" etc.
@@ -60,22 +63,31 @@ class Cell:
 
 @dataclass
 class Sheet:
-    """A sheet's non-empty cells, keyed (row, column) and kept in reading order (row, then column)."""
+    """A sheet's non-empty values keyed (row, column), in reading order (row, then column), and the
+    few cells whose values need more than the value: uncalculated formulas, errors, percent formats.
+
+    Values are kept bare and a Cell is made on request: a workbook has about a thousand values and
+    a national build reads thousands of workbooks."""
 
     name: str
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    values: dict[tuple[int, int], str | float | bool] = field(default_factory=dict)
+    marked: dict[tuple[int, int], Cell] = field(default_factory=dict)
     pictures: dict[int, tuple[str, bytes]] = field(default_factory=dict)  # row -> (name, bytes)
 
     @property
     def max_row(self) -> int:
-        return max((r for r, _ in self.cells), default=0)
+        return max((r for r, _ in self.values), default=0)
 
     def get(self, row: int, col: int) -> Cell | None:
-        return self.cells.get((row, col))
+        cell = self.marked.get((row, col))
+        if cell is not None:
+            return cell
+        value = self.values.get((row, col))
+        return None if value is None else Cell(value)
 
     def value(self, row: int, col: int) -> str | float | bool | None:
-        cell = self.cells.get((row, col))
-        return None if cell is None else cell.value
+        cell = self.marked.get((row, col))
+        return self.values.get((row, col)) if cell is None else cell.value
 
 
 def column_letter(col: int) -> str:
@@ -179,19 +191,16 @@ def _cell_at(xml: bytes, pos: int) -> tuple[int, int, bytes, bytes] | None:
 
 
 def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
-    """What calamine's values hide: formulas (and whether a result was saved), error values, and
-    numbers shown in a percent format. Found by a byte scan of the sheet part, which touches only
-    the few cells concerned."""
-    for m in _FORMULA.finditer(xml):
+    """What calamine's values hide: formulas without a saved result, error values, and numbers shown
+    in a percent format. Found by a byte scan of the sheet part, which touches only the few cells
+    concerned."""
+    for m in _UNCACHED.finditer(xml) if _FORMULA.search(xml) else ():
         found = _cell_at(xml, m.start())
-        if found is None:
-            continue
-        row, col, _tag, element = found
-        cell = sheet.cells.get((row, col))
-        if _CACHED.search(element) is None:
-            sheet.cells[(row, col)] = Cell(None, formula=True, cached=False)
-        elif cell is not None:
-            cell.formula = True
+        if found is not None:
+            row, col, _tag, element = found
+            if _CACHED.search(element) is None:
+                sheet.marked[(row, col)] = Cell(None, cached=False)
+                sheet.values.pop((row, col), None)
     for m in _ERROR_CELL.finditer(xml) if b't="e"' in xml else ():
         ref = _REF_ATTR.search(m.group(1))
         if ref is None:
@@ -200,7 +209,11 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
         value = _CACHED.search(body)
         text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
         key = (int(ref.group(2)), column_number(ref.group(1).decode()))
-        sheet.cells[key] = Cell(text, formula=_FORMULA.search(body) is not None, error=text)
+        sheet.marked[key] = Cell(text, error=text)
+        new = key not in sheet.values
+        sheet.values[key] = text
+        if new:
+            sheet.values = dict(sorted(sheet.values.items()))  # keep reading order
     for style in percent_styles:
         # A literal search for the style attribute is far cheaper than matching every cell tag.
         for m in re.finditer(b' s="%d"' % style, xml):
@@ -209,25 +222,26 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
             ref = _REF_ATTR.search(tag)
             if ref is None or not (tag.startswith(b"<c ") or b":c " in tag[:8]):
                 continue
-            cell = sheet.cells.get((int(ref.group(2)), column_number(ref.group(1).decode())))
-            if cell is not None and isinstance(cell.value, float):
-                cell.percent = True
+            key = (int(ref.group(2)), column_number(ref.group(1).decode()))
+            number = sheet.values.get(key)
+            if isinstance(number, float) and key not in sheet.marked:
+                sheet.marked[key] = Cell(number, percent=True)
 
 
 def _values(book: CalamineWorkbook, name: str) -> Sheet:
     sheet = Sheet(name)
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    cells = sheet.cells
+    values = sheet.values
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row, 1):
             if value == "" or value is None:
                 continue
             if isinstance(value, bool | str | float):
-                cells[(r, c)] = Cell(value)
+                values[(r, c)] = value
             elif isinstance(value, int):
-                cells[(r, c)] = Cell(float(value))
+                values[(r, c)] = float(value)
             else:
-                cells[(r, c)] = Cell(str(value))  # a date or time typed where a number belongs
+                values[(r, c)] = str(value)  # a date or time typed where a number belongs
     return sheet
 
 
@@ -280,10 +294,7 @@ def read_workbook(
             for name, part in wanted:
                 assert values is not None
                 sheet = _values(values, name)
-                before = len(sheet.cells)
                 _mark(sheet, parts[part], percent)
-                if len(sheet.cells) != before:  # cells added by the scan: restore reading order
-                    sheet.cells = dict(sorted(sheet.cells.items()))
                 if name in pictures_in:
                     sheet.pictures = _pictures(pkg, part)
                 sheets[name] = sheet

@@ -3,32 +3,33 @@
 The library is usable without the command line::
 
     from qreport import load_catalog, validate_files, build
+
+Names are imported on first use: `import qreport.cli` must not build pydantic models before the CLI
+has set up the process, and `validate` must not pull in the report stack.
 """
 
-from qreport.catalog import Catalog, Indicator, available_years, load_catalog
-from qreport.errors import QreportError
-from qreport.findings import Finding
+from __future__ import annotations
 
-__all__ = [
-    "Catalog",
-    "Finding",
-    "Indicator",
-    "QreportError",
-    "available_years",
-    "build",
-    "load_catalog",
-    "validate_files",
-]
+from importlib import import_module
+from typing import Any
+
 __version__ = "0.1.0"
 
+_EXPORTS = {
+    "Catalog": "qreport.catalog",
+    "Indicator": "qreport.catalog",
+    "available_years": "qreport.catalog",
+    "load_catalog": "qreport.catalog",
+    "QreportError": "qreport.errors",
+    "Finding": "qreport.findings",
+    "validate_files": "qreport.validate",
+    "build": "qreport.build",
+}
+__all__ = sorted(_EXPORTS)
 
-def __getattr__(name: str):  # lazy: `validate` must not pull in the report stack
-    if name == "validate_files":
-        from qreport.validate import validate_files
 
-        return validate_files
-    if name == "build":
-        from qreport.build import build
-
-        return build
-    raise AttributeError(name)
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qreport' has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -6,16 +6,17 @@ indicator is a data edit in `catalogs/<year>.toml`.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from functools import cache, cached_property
-from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from qreport import formula
 from qreport.errors import CatalogError, UnknownYear
+
+CATALOGS = Path(__file__).parent / "catalogs"  # shipped inside the package
 
 Kind = Literal["int", "dec", "pct", "ratio"]
 InputKind = Literal["yes", "base", "derived"]
@@ -170,12 +171,14 @@ class Catalog(BaseModel):
 
 
 def _suggest(word: str, choices: list[str]) -> str:
+    import difflib  # only for a suggestion; not worth its import on every start
+
     near = difflib.get_close_matches(word, choices, n=1)
     return f"（是否为 {near[0]}？）" if near else ""
 
 
 def available_years() -> list[int]:
-    folder = resources.files("qreport") / "catalogs"
+    folder = CATALOGS
     return sorted(int(p.name.removesuffix(".toml")) for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
@@ -208,5 +211,5 @@ def load_catalog(year: int = 2024) -> Catalog:
         raise UnknownYear(
             f"没有 {year} 年的指标目录。可用年度：{'、'.join(map(str, years))}。请用 --year 指定其中之一。"
         )
-    text = (resources.files("qreport") / "catalogs" / f"{year}.toml").read_text(encoding="utf-8")
+    text = (CATALOGS / f"{year}.toml").read_text(encoding="utf-8")
     return parse_catalog(text, f"{year}.toml")

@@ -172,6 +172,9 @@ def build(
 
 
 def main() -> None:
+    # The command uses no pydantic plugins: skip their discovery, which reads the metadata of every
+    # installed package on each start (the library modules are imported by the commands, after this).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:

@@ -111,6 +111,8 @@ class School(BaseModel):
 class Provenance(BaseModel):
     """How one city value was made: the rule (口径) and which schools contributed."""
 
+    model_config = ConfigDict(defer_build=True)  # built on first use: `validate` never makes one
+
     rule: str
     schools: list[str] = Field(default_factory=list)  # contributing schools (names)
     missing: list[str] = Field(default_factory=list)  # schools without a value
@@ -118,6 +120,7 @@ class Provenance(BaseModel):
 
 
 class Region(BaseModel):
+    model_config = ConfigDict(defer_build=True)
     name: str = ""
     code: str = ""
 
@@ -129,7 +132,7 @@ class Dataset(BaseModel):
     the catalog's city rule; `provenance[id]["current"|"previous"]` how each city value was made.
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)  # YearValue
+    model_config = ConfigDict(arbitrary_types_allowed=True, defer_build=True)  # YearValue; built on first use
 
     year: int
     region: Region = Field(default_factory=Region)

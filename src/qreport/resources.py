@@ -6,12 +6,11 @@ of a checkout reads the repository's own `templates/` folder.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 
 def templates_dir() -> Path:
-    packaged = Path(str(resources.files("qreport"))) / "templates"
+    packaged = Path(__file__).parent / "templates"
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2] / "templates"

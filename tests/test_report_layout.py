@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -198,9 +199,7 @@ def test_school_chunks_split_evenly_with_the_total_in_the_last() -> None:
 def test_many_schools_as_columns_continue_in_a_second_table(tmp_path: Path) -> None:
     dataset = make_dataset(tmp_path)
     for k, school in enumerate(list(dataset.schools)[:5]):
-        twin = school.model_copy(
-            update={"name": f"{school.name}分校", "short_name": f"分校{k + 1}", "cases": []}
-        )
+        twin = dataclasses.replace(school, name=f"{school.name}分校", short_name=f"分校{k + 1}", cases=[])
         dataset.schools.append(twin)
         dataset.school_values[twin.name] = dataset.school_values[school.name]
     out = tmp_path / "r.docx"

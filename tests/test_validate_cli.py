@@ -5,6 +5,8 @@ the real console script, and a light import footprint.
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -176,6 +178,29 @@ def test_human_output_groups_by_file_then_sheet_and_ends_with_summary(files: Cal
     )
 
 
+@pytest.mark.parametrize("styled", [False, True], ids=["piped", "terminal"])
+def test_typed_brackets_print_as_typed(files: Callable[..., str], here: Path, styled: bool) -> None:
+    """Square brackets in a cell or a file name are text, never console markup (Rich would fail on "[/]")."""
+    name = files("good", "学校[二校].xlsx")
+    with b.edit(here / name) as wb:
+        b.set_value(wb, "courses", "current", "[/]")
+        b.set_value(wb, "graduates", "current", "[bold]12")
+    env = (
+        {**os.environ, "FORCE_COLOR": "1"}
+        if styled
+        else {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
+    )
+    proc = subprocess.run(
+        [str(QREPORT), "validate", name], capture_output=True, text=True, timeout=60, cwd=here, env=env
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "内部错误" not in proc.stderr
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout)
+    assert "\n学校[二校].xlsx  （错误 3 个，警告 1 个）\n" in plain
+    assert "“[/]”不是数字" in plain and "“[bold]12”无法确定是哪个数字" in plain
+    assert ("\x1b[" in proc.stdout) is styled  # colours on a terminal only
+
+
 def _errors(names: list[str]) -> int:
     return sum(f.is_error for f in validate_files(names).findings)
 
@@ -230,7 +255,7 @@ def test_console_script_runs(files: Callable[..., str], here: Path) -> None:
 
 
 def test_validate_does_not_import_the_report_stack(files: Callable[..., str], here: Path) -> None:
-    """validate must stay light: no python-docx, jinja2 or python-pptx."""
+    """validate must stay light: no python-docx, jinja2 or python-pptx, and no Rich when piped."""
     name = files("bad")
     code = (
         "import sys\n"
@@ -238,7 +263,7 @@ def test_validate_does_not_import_the_report_stack(files: Callable[..., str], he
         "from qreport.cli import app\n"
         f"r = CliRunner().invoke(app, ['validate', {name!r}])\n"
         "assert r.exit_code == 1, r.output\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'jinja2', 'pptx'))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'jinja2', 'pptx', 'rich'))\n"
         "assert not heavy, heavy\n"
         "print('ok')\n"
     )

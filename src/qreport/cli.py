@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from qreport.errors import QreportError
 from qreport.options import Json, Previous, Quiet, Year
+from qreport.terminal import ERROR, Terminal
 
 app = typer.Typer(
     name="qreport",
@@ -25,12 +25,12 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Terminal()
+err = Terminal(stderr=True)
 
 
 def fail(exc: QreportError) -> typer.Exit:
-    err.print(f"[bold red]错误：[/]{exc.message}", soft_wrap=True)
+    err.line(("错误：", ERROR), exc.message)
     return typer.Exit(2)
 
 
@@ -47,7 +47,7 @@ def template(
     from qreport.template import write_template
 
     if out_file.suffix.lower() != ".xlsx":
-        err.print(f"[bold red]错误：[/]输出文件应以 .xlsx 结尾（收到 {out_file.name}）。")
+        err.line(("错误：", ERROR), f"输出文件应以 .xlsx 结尾（收到 {out_file.name}）。")
         raise typer.Exit(2)
     try:
         catalog = load_catalog(year or 2024)
@@ -55,7 +55,7 @@ def template(
         write_template(out_file, catalog, school=school, previous=data)
     except QreportError as exc:
         raise fail(exc) from None
-    err.print(f"已生成填报表：{out_file}")
+    err.line(f"已生成填报表：{out_file}")
 
 
 @app.command()
@@ -82,7 +82,8 @@ def validate(
         print(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=1))
     else:
         findings_listing(out, findings)
-        out.print("\n" + summary_line(findings, len(files)))
+        out.line()
+        out.line(summary_line(findings, len(files)))
     if annotate is not None:
         _annotate(result, annotate, quiet=json_out)
     raise typer.Exit(result.exit_code)
@@ -99,7 +100,7 @@ def _annotate(result, folder: Path, *, quiet: bool) -> None:  # type: ignore[no-
         except QreportError as exc:
             raise fail(exc) from None
         if not quiet:
-            err.print(f"已写出标注副本：{written}")
+            err.line(f"已写出标注副本：{written}")
 
 
 @app.command()
@@ -115,7 +116,7 @@ def init(
     except QreportError as exc:
         raise fail(exc) from None
     for path in written:
-        err.print(f"已写出：{path}")
+        err.line(f"已写出：{path}")
 
 
 @app.command()
@@ -154,7 +155,7 @@ def build(
 
     paths = paths or []
     if not from_datasets and len(paths) != 1:
-        err.print("[bold red]错误：[/]请指定一个存放各校工作簿的文件夹，例如 qreport build 2024年报。")
+        err.line(("错误：", ERROR), "请指定一个存放各校工作簿的文件夹，例如 qreport build 2024年报。")
         raise typer.Exit(2)
     opts = BuildOptions(
         folder=None if from_datasets else paths[0], output=output, dataset=dataset, config=config, previous=previous, draft=draft,
@@ -166,7 +167,7 @@ def build(
     except QreportError as exc:
         raise fail(exc) from None
     except KeyboardInterrupt:
-        err.print("已中断，未写出任何文件。")
+        err.line("已中断，未写出任何文件。")
         raise typer.Exit(130) from None
     raise typer.Exit(code)
 
@@ -178,14 +179,14 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("已中断，未写出不完整的文件。")
+        err.line("已中断，未写出不完整的文件。")
         sys.exit(130)
     except Exception as exc:  # a bug, not bad input: say so in Chinese; QREPORT_DEBUG=1 shows the traceback
         if os.environ.get("QREPORT_DEBUG"):
             raise
-        err.print(
-            f"[bold red]qreport 内部错误[/]（{type(exc).__name__}: {exc}）。输入文件未被改动，也没有写出不完整的文件。"
+        err.line(
+            ("qreport 内部错误", ERROR),
+            f"（{type(exc).__name__}: {exc}）。输入文件未被改动，也没有写出不完整的文件。"
             "请把这条信息和相关文件发给维护者；设置环境变量 QREPORT_DEBUG=1 可看到详细信息。",
-            soft_wrap=True,
         )
         sys.exit(2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
@@ -75,10 +75,12 @@ class Case:
     image_path: str | None = None  # resolved picture file (typed name, or a picture pasted on the row)
 
 
-class School(BaseModel):
-    """One school's workbook as read: typed inputs (after a build, inputs and derived values)."""
+@dataclass(slots=True)
+class School:
+    """One school's workbook as read: typed inputs (after a build, inputs and derived values).
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)  # YearValue, packed mappings
+    A plain dataclass, not a model: it is made by the reader and the roll-up, never parsed from
+    text, and `validate` should not pay for building a schema it never uses."""
 
     file: str  # as shown to the user (relative to the build folder)
     path: str = ""  # where it was read from
@@ -87,21 +89,19 @@ class School(BaseModel):
     code: str = ""
     region: str = ""
     year: str = ""
-    info: dict[str, str] = Field(default_factory=dict)
+    info: dict[str, str] = field(default_factory=dict)
     # a dict while a worker reads and checks the workbook; packed (qreport.packed) once it is done
-    values: Mapping[str, YearValue] = Field(default_factory=dict)
-    samples: dict[str, int | None] = Field(default_factory=dict)
-    na: dict[str, set[str]] = Field(default_factory=dict)  # "previous"/"current" -> ids typed as `-` or `/`
-    cells: Mapping[str, Mapping[str, str]] = Field(
-        default_factory=dict
-    )  # id -> {"previous": "人才培养!E5", ...}
-    majors: list[MajorRow] = Field(default_factory=list)
+    values: Mapping[str, YearValue] = field(default_factory=dict)
+    samples: dict[str, int | None] = field(default_factory=dict)
+    na: dict[str, set[str]] = field(default_factory=dict)  # "previous"/"current" -> ids typed as `-` or `/`
+    cells: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # id -> {"previous": "人才培养!E5"}
+    majors: list[MajorRow] = field(default_factory=list)
     has_majors_sheet: bool = False
-    texts: list[TextBlock] = Field(default_factory=list)
-    cases: list[Case] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
+    texts: list[TextBlock] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     # pictures pasted on the 典型案例 sheet: row -> (file name, bytes); not part of any output
-    pictures: dict[int, tuple[str, bytes]] = Field(default_factory=dict, exclude=True, repr=False)
+    pictures: dict[int, tuple[str, bytes]] = field(default_factory=dict, repr=False)
 
     @property
     def label(self) -> str:
@@ -136,8 +136,8 @@ class Dataset(BaseModel):
 
     year: int
     region: Region = Field(default_factory=Region)
-    schools: list[School] = Field(default_factory=list)
     # made by the build, not parsed: validating would copy every packed mapping into a dict
+    schools: SkipValidation[list[School]] = Field(default_factory=list)
     school_values: SkipValidation[dict[str, Mapping[str, YearValue]]] = Field(default_factory=dict)
     city: dict[str, YearValue] = Field(default_factory=dict)
     provenance: dict[str, dict[str, Provenance]] = Field(default_factory=dict)

@@ -6,19 +6,16 @@ Outputs are written only when the build has no errors (or with --draft), each on
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from qreport.build import BuildResult, build
 from qreport.errors import InputError
 from qreport.findings import counts
 from qreport.render import findings_listing, school_table, summary_line
 from qreport.rules import picture_beside
+from qreport.terminal import ERROR, WARNING, Terminal
 
 
 @dataclass
@@ -42,7 +39,7 @@ def default_stem(result: BuildResult) -> str:
     return f"{region}{result.catalog.year}年中职质量年报"
 
 
-def _compile(opts: BuildOptions, err: Console) -> BuildResult:
+def _compile(opts: BuildOptions, err: Terminal) -> BuildResult:
     outputs = [p for p in (opts.output, opts.dataset, opts.tables) if p]
     if opts.from_datasets:
         from qreport.rollup import build_from_datasets
@@ -52,13 +49,14 @@ def _compile(opts: BuildOptions, err: Console) -> BuildResult:
         raise InputError(
             "请指定存放各校工作簿的文件夹（qreport build 文件夹），或用 --from-datasets 指定下级数据集。"
         )
-    show = not opts.quiet and sys.stderr.isatty()
-    if not show:
+    if opts.quiet or not err.stream.isatty():
         return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,
                      exclude=outputs, workers=opts.workers)  # fmt: skip
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("读取工作簿"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                TimeRemainingColumn())  # fmt: skip
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err.console(), transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
@@ -68,7 +66,7 @@ def _compile(opts: BuildOptions, err: Console) -> BuildResult:
                      exclude=outputs, workers=opts.workers, progress=progress)  # fmt: skip
 
 
-def run_build(opts: BuildOptions, *, out: Console, err: Console) -> int:
+def run_build(opts: BuildOptions, *, out: Terminal, err: Terminal) -> int:
     result = _compile(opts, err)
     findings = result.findings
     if opts.json:
@@ -78,28 +76,28 @@ def run_build(opts: BuildOptions, *, out: Console, err: Console) -> int:
     if not opts.quiet:
         _summary(result, err)
     if result.has_errors and not opts.draft:
-        err.print("[bold red]有校验错误，未生成报告和数据集。[/]请按上面的提示修改工作簿后重新编制，"
-                  "或加 --draft 先生成草稿。")  # fmt: skip
+        err.line(("有校验错误，未生成报告和数据集。", ERROR),
+                 "请按上面的提示修改工作簿后重新编制，或加 --draft 先生成草稿。")  # fmt: skip
         return 1
-    written = write_outputs(result, opts)
+    written = write_outputs(result, opts, err)
     if not opts.quiet:
         for path in written:
-            err.print(f"已写出：{path}")
+            err.line(f"已写出：{path}")
     return 0
 
 
-def _summary(result: BuildResult, err: Console) -> None:
+def _summary(result: BuildResult, err: Terminal) -> None:
     rows = []
     for r in result.files:
         e, w = counts(r.findings)
         name = r.school.label if r.school else "（无法读取）"
         rows.append((name, r.label, e, w))
     if rows:
-        err.print(school_table(rows, f"{result.catalog.year} 年各校工作簿"))
-    err.print(summary_line(result.findings, len(result.files)))
+        err.console().print(school_table(rows, f"{result.catalog.year} 年各校工作簿"))
+    err.line(summary_line(result.findings, len(result.files)))
 
 
-def write_outputs(result: BuildResult, opts: BuildOptions) -> list[Path]:
+def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None = None) -> list[Path]:
     from qreport.dataset import write_dataset
     from qreport.report import write_report
 
@@ -118,13 +116,13 @@ def write_outputs(result: BuildResult, opts: BuildOptions) -> list[Path]:
         resolve_pictures(result, Path(tmp))
         report = write_report(result.dataset, result.config, result.catalog, docx, outline=result.outline)
     written.append(docx)
-    if not opts.quiet:
+    if err is not None and not opts.quiet:
         notes = list(report.warnings)
         if report.placeholders:
             notes.append(f"{len(report.placeholders)} 个章节还没有文字，已放入【待补充】占位："
                          + "、".join(report.placeholders))  # fmt: skip
         for note in notes:
-            Console(stderr=True).print(f"[yellow]提示：[/]{note}", soft_wrap=True)
+            err.line(("提示：", WARNING), note)
     if opts.pdf:
         from qreport.report.pdf import convert_to_pdf
 

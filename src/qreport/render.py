@@ -1,33 +1,34 @@
-"""Human-readable renderings of findings and build summaries (Rich). No rules live here."""
+"""Human-readable renderings of findings and build summaries. No rules live here."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from qreport.findings import Finding, counts
+from qreport.terminal import ERROR, STRONG, WARNING, Terminal
 
-LEVEL = {"error": "[bold red]错误[/]", "warning": "[yellow]警告[/]"}
+if TYPE_CHECKING:
+    from rich.table import Table
+
+LEVEL = {"error": ("错误", ERROR), "warning": ("警告", WARNING)}
 
 
-def findings_listing(console: Console, findings: Sequence[Finding]) -> None:
+def findings_listing(term: Terminal, findings: Sequence[Finding]) -> None:
     """Findings grouped by file, then sheet, each with its cell and message."""
     for file, in_file in groupby(findings, key=lambda f: f.file):
         items = list(in_file)
         errors, warnings = counts(items)
-        console.print(f"\n[bold]{file}[/]  （错误 {errors} 个，警告 {warnings} 个）", highlight=False)
+        term.line()
+        term.line((file, STRONG), f"  （错误 {errors} 个，警告 {warnings} 个）")
         for sheet, in_sheet in groupby(items, key=lambda f: f.sheet or ""):
             if sheet:
-                console.print(f"  工作表“{sheet}”", highlight=False)
+                term.line(f"  工作表“{sheet}”")
             for f in in_sheet:
                 where = f"{f.cell}：" if f.cell else ""
                 indent = "    " if sheet else "  "
-                console.print(
-                    f"{indent}{LEVEL[f.severity]} {where}{f.message}", highlight=False, soft_wrap=True
-                )
+                term.line(indent, LEVEL[f.severity], f" {where}{f.message}")
 
 
 def summary_line(findings: Sequence[Finding], files: int) -> str:
@@ -42,11 +43,14 @@ def summary_line(findings: Sequence[Finding], files: int) -> str:
 
 
 def school_table(rows: Sequence[tuple[str, str, int, int]], title: str) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, show_lines=False)
     table.add_column("学校")
     table.add_column("文件")
     table.add_column("错误", justify="right")
     table.add_column("警告", justify="right")
     for school, file, errors, warnings in rows:
-        table.add_row(school, file, f"[red]{errors}[/]" if errors else "0", str(warnings))
+        table.add_row(Text(school), Text(file), Text(str(errors), "red" if errors else ""), str(warnings))
     return table

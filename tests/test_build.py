@@ -13,6 +13,7 @@ from qreport.build import build
 from qreport.catalog import load_catalog
 from qreport.cli import app
 from qreport.dataset import dumps, to_json
+from qreport.report.dump import dump_docx
 
 import builders
 
@@ -200,8 +201,9 @@ def test_rollup_from_city_datasets_uses_the_same_rules(city: Path, tmp_path: Pat
     for name in ("甲.xlsx", "乙.xlsx"):
         shutil.copy(city / name, one / name)
     shutil.copy(city / "丙.xlsx", two / "丙.xlsx")
+    (one / "qreport.toml").write_text('[region]\nname = "某省一市"\nshort = "一市"\n', encoding="utf-8")
+    (two / "qreport.toml").write_text('[region]\nname = "二市"\n', encoding="utf-8")
     for folder, region in ((one, "一市"), (two, "二市")):
-        (folder / "qreport.toml").write_text(f'[region]\nname = "{region}"\n', encoding="utf-8")
         assert run("build", folder, "-o", tmp_path / f"{region}.docx", "--quiet")[0] == 0
     (tmp_path / "省.toml").write_text('[region]\nname = "某省"\ncode = "150000"\n', encoding="utf-8")
     code, out = run("build", "--from-datasets", tmp_path / "一市.json", tmp_path / "二市.json",
@@ -211,7 +213,40 @@ def test_rollup_from_city_datasets_uses_the_same_rules(city: Path, tmp_path: Pat
     direct = to_json(build(city).dataset, CATALOG)
     for ind in ("graduates", "placed_in_province_rate", "sat_students", "monthly_income", "majors"):
         assert province["city"][ind]["current"] == pytest.approx(direct["city"][ind]["current"]), ind
-    assert [s["name"] for s in province["schools"]] == ["一市", "二市"]
+    assert [(s["name"], s["short_name"]) for s in province["schools"]] == [
+        ("某省一市", "一市"),
+        ("二市", "二市"),
+    ]
+    # the province speaks of itself and its cities, and counts the schools of both
+    assert province["school_count"] == 3
+    assert province["wording"] == {"short": "某省", "whole": "全省", "member": "市"}
+    assert province["indicators"]["placed_in_province_rate"]["rule"].startswith("用全省合计重新计算")
+    report = dump_docx(tmp_path / "省.docx")
+    assert "目前，全省共有中等职业学校3所" in report and "全市" not in report
+    assert "各市教职工、招生、在校生、毕业生规模一览表\n" in report
+    assert "| 市 | 教职工数" in report  # the corner of a table with one row per city
+
+
+def test_rollup_names_lower_findings_by_region_and_counts_datasets(city: Path, tmp_path: Path) -> None:
+    """Two cities may both send 乙.xlsx: a province listing says which city each finding came from."""
+    for region in ("一市", "二市"):
+        folder = tmp_path / region
+        folder.mkdir()
+        shutil.copy(city / "乙.xlsx", folder / "乙.xlsx")
+        with builders.edit(folder / "乙.xlsx") as wb:
+            builders.set_value(wb, "course_hours", "current", "9,020")  # a warning, kept in the dataset
+        (folder / "qreport.toml").write_text(f'[region]\nname = "{region}"\n', encoding="utf-8")
+        assert run("build", folder, "-o", tmp_path / f"{region}.docx", "--quiet")[0] == 0
+    code, out = run("build", "--from-datasets", tmp_path / "一市.json", tmp_path / "二市.json",
+                    "-o", tmp_path / "省.docx")  # fmt: skip
+    assert code == 0, out
+    findings = json.loads((tmp_path / "省.json").read_text(encoding="utf-8"))["findings"]
+    per_city = len(findings) // 2
+    for region in ("一市", "二市"):
+        assert f"\n{region}/乙.xlsx  （错误 0 个，警告 {per_city} 个）\n" in out
+    assert f"共汇总 2 个下级数据集，其中记录的问题：错误 0 个，警告 {len(findings)} 个" in out
+    assert any(f["code"] == "number_as_text" for f in findings)
+    assert {f["file"] for f in findings} == {"一市/乙.xlsx", "二市/乙.xlsx"}
 
 
 def test_dataset_file_is_streamed_with_the_same_bytes_as_dumps(city: Path, tmp_path: Path) -> None:

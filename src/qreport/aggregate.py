@@ -77,8 +77,11 @@ def majors_taught(rows: Sequence[MajorRow]) -> dict[str, frozenset[str] | None]:
     }
 
 
-def rule_text(ind: Indicator, catalog: Catalog) -> str:
-    """The 口径 of a city value, in Chinese, as recorded in the dataset and the tables workbook."""
+def rule_text(ind: Indicator, catalog: Catalog, whole: str = "全市") -> str:
+    """The 口径 of a city value, in Chinese, as recorded in the dataset and the tables workbook.
+
+    A roll-up applies the same rule to its lower units, which is the same as applying it to all
+    their schools: so the text speaks of schools (各校) at every level and only `whole` changes."""
     rule, arg = ind.city_rule
     if rule == "sum":
         return f"各校“{ind.name}”之和"
@@ -86,8 +89,8 @@ def rule_text(ind: Indicator, catalog: Catalog) -> str:
         assert ind.formula is not None
         text = ind.formula
         for op in sorted(formula.operands(text), key=len, reverse=True):
-            text = text.replace(op, f"全市{catalog[op].name}")
-        return f"用全市合计重新计算：{text.replace('*', '×').replace('/', '÷')}（不取各校比率的平均）"
+            text = text.replace(op, f"{whole}{catalog[op].name}")
+        return f"用{whole}合计重新计算：{text.replace('*', '×').replace('/', '÷')}（不取各校比率的平均）"
     if rule == "wmean" and arg == "sample":
         return "以各校样本数（调查人数）为权重的加权平均；有学校未填样本数时不计算"
     if rule == "wmean":
@@ -111,9 +114,9 @@ class Columns:
 
 
 def aggregate(
-    units: Sequence[Unit], catalog: Catalog
+    units: Sequence[Unit], catalog: Catalog, whole: str = "全市"
 ) -> tuple[dict[str, YearValue], dict[str, dict[str, Provenance]]]:
-    """City values and their provenance for both years."""
+    """City values and their provenance for both years; `whole` names the region in the rule texts."""
     city: dict[str, YearValue] = {i.id: YearValue() for i in catalog.indicators}
     prov: dict[str, dict[str, Provenance]] = {}
     ordered = [i for i in catalog.indicators if i.city_rule[0] != "formula"]
@@ -122,16 +125,16 @@ def aggregate(
     for ind in ordered:
         prov[ind.id] = {}
         for which in YEARS:
-            value, p = _city_value(ind, which, columns, catalog, city)
+            value, p = _city_value(ind, which, columns, catalog, city, whole)
             setattr(city[ind.id], which, value)
             prov[ind.id][which] = p
     return city, {i.id: prov[i.id] for i in catalog.indicators}
 
 
 def _city_value(ind: Indicator, which: str, columns: Columns, catalog: Catalog,
-                city: Mapping[str, YearValue]) -> tuple[float | None, Provenance]:  # fmt: skip
+                city: Mapping[str, YearValue], whole: str) -> tuple[float | None, Provenance]:  # fmt: skip
     rule, arg = ind.city_rule
-    text = rule_text(ind, catalog)
+    text = rule_text(ind, catalog, whole)
     units = columns.units
     if rule == "distinct_majors":
         return _distinct_majors(which, units, text)

@@ -23,6 +23,7 @@ from qreport.findings import Finding, finding
 from qreport.model import Dataset, Provenance, Region, School, YearValue
 from qreport.outline import Outline, load_outline
 from qreport.packed import Values
+from qreport.regions import SCHOOL, whole_of
 from qreport.validate import FileResult, validate_file
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -206,8 +207,11 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     findings += identity
     values = {s.name: s.values for s in schools}  # inputs and derived, made by the workers
     units = units_of(schools, values)
-    city, provenance = aggregate(units, catalog)
-    region = Region(name=config.region.name or _common_region(schools), code=config.region.code)
+    name = config.region.name or _common_region(schools)
+    # the words follow the configured name only: schools' own 所在地区 may name a district (临河区)
+    region = Region(name=name, code=config.region.code, short=config.region.short, whole=config.region.whole or whole_of(config.region.name),
+                    member=config.region.member or SCHOOL, school_count=len(schools))  # fmt: skip
+    city, provenance = aggregate(units, catalog, region.whole)
     dataset = Dataset(
         year=catalog.year, region=region, schools=schools, school_values=values, city=city,
         provenance=provenance, city_majors=city_majors(units), city_samples=city_samples(units, catalog),

@@ -25,6 +25,8 @@ class Region(_Strict):
     name: str = ""  # 内蒙古自治区巴彦淖尔市
     short: str = ""  # 巴彦淖尔市, used in sentences; defaults to the full name
     code: str = ""  # 150800
+    whole: str = ""  # the region as a whole in sentences (全市, 全区); defaults from the name
+    member: str = ""  # what the report lists (学校; 盟市 for a roll-up); defaults from the data
 
     @property
     def short_name(self) -> str:

@@ -77,8 +77,16 @@ def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[st
         "format": FORMAT,
         "generator": f"qreport {__version__}",
         "year": dataset.year,
-        "region": dataset.region.model_dump(),
+        "region": {"name": dataset.region.name, "code": dataset.region.code},
         "draft": dataset.draft,
+        # for a roll-up above this one: how many schools this region holds, and what its report calls
+        # the region as a whole and the units it lists
+        "school_count": dataset.region.school_count,
+        "wording": {
+            "short": dataset.region.short or dataset.region.name,
+            "whole": dataset.region.whole,
+            "member": dataset.region.member,
+        },
         "schools": schools,
         "city": _year_values(dataset.city, catalog),
         "city_samples": dataset.city_samples,
@@ -90,7 +98,7 @@ def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[st
                 "kind": i.kind,
                 "table": i.table,
                 "city": i.city,
-                "rule": rule_text(i, catalog),
+                "rule": rule_text(i, catalog, dataset.region.whole),
             }
             for i in catalog.indicators
         },  # fmt: skip

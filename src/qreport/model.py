@@ -120,9 +120,15 @@ class Provenance(BaseModel):
 
 
 class Region(BaseModel):
+    """The compiled region, and the words its report uses (qreport.regions)."""
+
     model_config = ConfigDict(defer_build=True)
     name: str = ""
     code: str = ""
+    short: str = ""  # the name in sentences and in the tables of a roll-up (巴彦淖尔市)
+    whole: str = "全市"  # the region as a whole: 全市, 全区, 全省
+    member: str = "学校"  # what `schools` holds: 学校, or for a roll-up the lower units (盟市, 旗县)
+    school_count: int = 0  # schools in the region: for a roll-up, the sum over its lower datasets
 
 
 class Dataset(BaseModel):

@@ -35,7 +35,7 @@ class BuildOptions:
 
 
 def default_stem(result: BuildResult) -> str:
-    region = result.config.region.short_name or result.dataset.region.name or "全市"
+    region = result.config.region.short_name or result.dataset.region.name or result.dataset.region.whole
     return f"{region}{result.catalog.year}年中职质量年报"
 
 
@@ -74,7 +74,7 @@ def run_build(opts: BuildOptions, *, out: Terminal, err: Terminal) -> int:
     elif findings:
         findings_listing(out, findings)
     if not opts.quiet:
-        _summary(result, err)
+        _summary(result, err, datasets=len(opts.from_datasets))
     if result.has_errors and not opts.draft:
         err.line(("有校验错误，未生成报告和数据集。", ERROR),
                  "请按上面的提示修改工作簿后重新编制，或加 --draft 先生成草稿。")  # fmt: skip
@@ -86,7 +86,7 @@ def run_build(opts: BuildOptions, *, out: Terminal, err: Terminal) -> int:
     return 0
 
 
-def _summary(result: BuildResult, err: Terminal) -> None:
+def _summary(result: BuildResult, err: Terminal, *, datasets: int = 0) -> None:
     rows = []
     for r in result.files:
         e, w = counts(r.findings)
@@ -94,7 +94,7 @@ def _summary(result: BuildResult, err: Terminal) -> None:
         rows.append((name, r.label, e, w))
     if rows:
         err.console().print(school_table(rows, f"{result.catalog.year} 年各校工作簿"))
-    err.line(summary_line(result.findings, len(result.files)))
+    err.line(summary_line(result.findings, len(result.files), datasets=datasets))
 
 
 def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None = None) -> list[Path]:

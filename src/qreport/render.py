@@ -31,7 +31,8 @@ def findings_listing(term: Terminal, findings: Sequence[Finding]) -> None:
                 term.line(indent, LEVEL[f.severity], f" {where}{f.message}")
 
 
-def summary_line(findings: Sequence[Finding], files: int) -> str:
+def summary_line(findings: Sequence[Finding], files: int, *, datasets: int = 0) -> str:
+    """One line for the end of a listing; a roll-up counts the lower-level datasets it compiled."""
     errors, warnings = counts(findings)
     if errors:
         verdict = "有错误，请按提示修改后重新校验"
@@ -39,6 +40,8 @@ def summary_line(findings: Sequence[Finding], files: int) -> str:
         verdict = "没有错误（有警告，请核对）"
     else:
         verdict = "全部通过"
+    if datasets:
+        return f"共汇总 {datasets} 个下级数据集，其中记录的问题：错误 {errors} 个，警告 {warnings} 个 —— {verdict}。"
     return f"共检查 {files} 个文件：错误 {errors} 个，警告 {warnings} 个 —— {verdict}。"
 
 

@@ -19,6 +19,7 @@ from qreport.errors import InputError
 from qreport.findings import Finding
 from qreport.model import Dataset, Region, School
 from qreport.outline import load_outline
+from qreport.regions import member_of, whole_above, whole_of
 
 
 def _unit(data: dict, source: Path) -> tuple[Unit, School]:
@@ -33,10 +34,26 @@ def _unit(data: dict, source: Path) -> tuple[Unit, School]:
         },
         majors={w: None if majors.get(w) is None else frozenset(majors[w]) for w in ("previous", "current")},
     )
-    school = School(
-        file=str(source), path=str(source), name=name, short_name=name, code=str(region.get("code") or "")
-    )
+    short = (data.get("wording") or {}).get("short")
+    school = School(file=str(source), path=str(source), name=name, code=str(region.get("code") or ""),
+                    short_name=short if isinstance(short, str) and short else name)  # fmt: skip
     return unit, school
+
+
+def _school_count(data: dict) -> int:
+    """Schools behind a lower dataset: its own count, or (written before counts were kept) its list."""
+    count = data.get("school_count")
+    return count if isinstance(count, int) else len(data.get("schools") or [])
+
+
+def _whole(data: dict) -> str:
+    """What a lower dataset calls its region (全市, 全盟): as written, or from the region's name."""
+    whole = (data.get("wording") or {}).get("whole")
+    return (
+        whole
+        if isinstance(whole, str) and whole
+        else whole_of(str((data.get("region") or {}).get("name") or ""), "")
+    )
 
 
 def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = None) -> BuildResult:
@@ -57,10 +74,22 @@ def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = Non
             raise InputError(f"{p} 与另一个数据集是同一地区（{unit.name}）。请只保留一个。")
         units.append(unit)
         schools.append(school)
-        findings += [Finding.model_validate(f) for f in data.get("findings", []) if isinstance(f, dict)]
-    city, provenance = aggregate(units, catalog)
+        # a lower level's findings, named by where they came from: two cities may both have 职教中心.xlsx
+        findings += [
+            Finding.model_validate({**f, "file": f"{school.label}/{f.get('file') or ''}"})
+            for f in data.get("findings", [])
+            if isinstance(f, dict)
+        ]
+    wholes = [_whole(d) for _p, d in datasets]
+    region = Region(
+        name=config.region.name, code=config.region.code, short=config.region.short,
+        whole=config.region.whole or whole_of(config.region.name, whole_above(wholes)),
+        member=config.region.member or member_of(wholes),
+        school_count=sum(_school_count(d) for _p, d in datasets),
+    )  # fmt: skip
+    city, provenance = aggregate(units, catalog, region.whole)
     dataset = Dataset(
-        year=catalog.year, region=Region(name=config.region.name, code=config.region.code), schools=schools,
+        year=catalog.year, region=region, schools=schools,
         school_values={u.name: dict(u.values) for u in units}, city=city, provenance=provenance,
         city_majors=city_majors(units), city_samples=city_samples(units, catalog), findings=findings,
         draft=any(d.get("draft") for _p, d in datasets),

@@ -54,9 +54,10 @@ def _table_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog, table_id: str
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "D3"
-    title = f"{table.title}（{dataset.region.name or '全市'}）" + ("【草稿】" if dataset.draft else "")
+    whole = dataset.region.whole
+    title = f"{table.title}（{dataset.region.name or whole}）" + ("【草稿】" if dataset.draft else "")
     ws.append([_cell(ws, title, TITLE)])
-    header = ["指标代码", "指标", "单位", f"全市{prev}", f"全市{cur}", "口径"]
+    header = ["指标代码", "指标", "单位", f"{whole}{prev}", f"{whole}{cur}", "口径"]
     for s in dataset.schools:
         header += [f"{s.label}{prev}", f"{s.label}{cur}"]
     ws.append([_cell(ws, h, HEAD, wrap=True) for h in header])
@@ -65,7 +66,7 @@ def _table_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog, table_id: str
         city = dataset.city.get(ind.id)
         row = [_cell(ws, ind.id), _cell(ws, ind.label), _cell(ws, ind.unit)]
         row += [_cell(ws, None if city is None else city.get(w), fmt=fmt, fill=CITY_FILL) for w in YEARS]
-        row.append(_cell(ws, rule_text(ind, catalog)))
+        row.append(_cell(ws, rule_text(ind, catalog, whole)))
         for s in dataset.schools:
             yv = dataset.school_values.get(s.name, {}).get(ind.id)
             row += [_cell(ws, None if yv is None else yv.get(w), fmt=fmt) for w in YEARS]

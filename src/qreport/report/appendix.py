@@ -14,8 +14,6 @@ from qreport.model import Dataset
 from qreport.report.grid import Cell, Grid, Row, merged_down, school_chunks
 from qreport.report.numbers import format_value
 
-CITY_COLUMN = "全市"
-
 
 def printed_rows(table: Table) -> list[tuple[str, Indicator]]:
     """(序号, indicator) for the rows the table prints; a row without seq continues the group above."""
@@ -70,7 +68,7 @@ def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> Ite
         city = with_city and k == len(chunks) - 1
         header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), *(Cell(labels[s.name]) for s in schools)]
         if city:
-            header.append(Cell(CITY_COLUMN))
+            header.append(Cell(dataset.region.whole))
         seqs = _group_column(rows)
         body: list[Row] = []
         for i, (_, ind) in enumerate(rows):

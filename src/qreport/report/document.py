@@ -24,6 +24,7 @@ from qreport.catalog import Catalog
 from qreport.config import Config
 from qreport.model import Dataset
 from qreport.outline import Outline, Section, load_outline
+from qreport.regions import members
 from qreport.report import appendix, frontmatter, grid, ooxml, stream, styles
 from qreport.report.cases import SchoolCase, write_cases
 from qreport.report.figures import write_chart
@@ -122,6 +123,9 @@ class _Writer:
             "year": self.catalog.year,
             "previous": self.catalog.previous_year,
             "region": self.region_short,
+            "whole": self.dataset.region.whole,
+            "member": self.dataset.region.member,
+            "members": members(self.dataset.region.member),
             **extra,
         }
 
@@ -283,7 +287,9 @@ class _Writer:
         return True
 
     def _chapter_table(self, spec: TableSpec, chapter: int) -> None:
-        if self._too_many_schools(fill(spec.caption, **self.names(school="各校"))):
+        if self._too_many_schools(
+            fill(spec.caption, **self.names(school=members(self.dataset.region.member)))
+        ):
             return
         if spec.kind == "majors":
             for school in self.dataset.schools:

@@ -31,6 +31,7 @@ from qreport.catalog import Catalog, Indicator
 from qreport.config import Config
 from qreport.errors import ConfigError
 from qreport.model import Dataset, School
+from qreport.regions import members
 from qreport.report.numbers import NO_VALUE, fixed, format_value, one_decimal, percent_change
 
 PREFACE = "preface"
@@ -331,7 +332,10 @@ def build_context(
             "code": config.region.code or dataset.region.code,
         },
         "compiler": config.report.compiler,
-        "school_count": len(dataset.schools),
+        "school_count": dataset.region.school_count or len(dataset.schools),
+        "whole": dataset.region.whole,
+        "member": dataset.region.member,
+        "members": members(dataset.region.member),
         "city": city,
         "schools": schools,
         "share": share,

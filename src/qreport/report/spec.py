@@ -20,7 +20,7 @@ from qreport.resources import template_path
 
 Year = Literal["previous", "current", "both"]
 MajorField = Literal["code", "name", "year_set", "previous_classes", "new_classes", "students", "adjustment"]
-PLACEHOLDERS = ("year", "previous", "region", "school")
+PLACEHOLDERS = ("year", "previous", "region", "school", "whole", "member", "members")
 
 
 class _Strict(BaseModel):
@@ -114,7 +114,8 @@ def load_spec(path: Path | None = None) -> ReportSpec:
 
 
 def fill(text: str, **values: object) -> str:
-    """`text` with {year}, {previous}, {region}, {school} replaced; other braces are an error."""
+    """`text` with {year}, {previous}, {region}, {school}, {whole}, {member}, {members} replaced;
+    other braces are an error."""
     names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     unknown = names - set(PLACEHOLDERS)
     if unknown:

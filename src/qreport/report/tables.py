@@ -70,6 +70,7 @@ def indicator_grid(
     columns = expand(spec.items, catalog, years, names)
     corner, total = fill(spec.corner, **names), fill(spec.total, **names)
     if spec.schools == "rows":
+        corner = corner or dataset.region.member
         return [_schools_as_rows(spec, corner, total, columns, dataset, catalog, labels)]
     chunks = school_chunks(list(dataset.schools), with_total=bool(total))
     return [
@@ -90,7 +91,7 @@ def _schools_as_rows(
     labels: dict[str, str],
 ) -> Grid:
     grouped = any(c.group for c in columns)
-    top: Row = [Cell(corner or "学校", rowspan=2 if grouped else 1)]
+    top: Row = [Cell(corner, rowspan=2 if grouped else 1)]
     second: Row = [None]
     i = 0
     while i < len(columns):
@@ -112,10 +113,8 @@ def _schools_as_rows(
         body.append(
             [Cell(labels[school.name]), *(Cell(_value(dataset, catalog, c, school)) for c in columns)]
         )
-    if spec.total:
-        body.append(
-            [Cell(spec.total, bold=True), *(Cell(_value(dataset, catalog, c, None)) for c in columns)]
-        )
+    if total:
+        body.append([Cell(total, bold=True), *(Cell(_value(dataset, catalog, c, None)) for c in columns)])
     return Grid(header, body, list(spec.widths) or None, font_size=spec.font_size)
 
 

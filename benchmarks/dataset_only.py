@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from qreport.build import build
+from qreport.builder import build
 from qreport.dataset import write_dataset
 
 

@@ -1,4 +1,4 @@
-"""Profile `qreport.build.build()` and the Word report step (pyinstrument) on a generated set.
+"""Profile `qreport.builder.build()` and the Word report step (pyinstrument) on a generated set.
 
 The build is profiled in-process with --workers 1 (a process pool hides the per-file work from the
 profiler of the parent); phases are also timed with the real worker count. Usage:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-n", type=int, help="profile the report step on a smaller set")
     args = parser.parse_args(argv)
 
-    from qreport.build import build
+    from qreport.builder import build
     from qreport.dataset import write_dataset
 
     bases = schoolgen.ensure_bases(args.cache / f"bases-v{schoolgen.GEN_VERSION}-k{args.bases}", args.bases,

@@ -1552,7 +1552,7 @@ FINDINGS = """## 要点
 
 def reconciliation_markdown(folder: Path = DEFAULT_OUT) -> str:
     """docs/reconciliation.md for the example city in `folder` (built in-process, never from a stale file)."""
-    from qreport.build import build
+    from qreport.builder import build
     from qreport.dataset import to_json
 
     result = build(folder, workers=1)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qreport.build import build
+from qreport.builder import build
 from qreport.catalog import load_catalog
 from qreport.cli import app
 from qreport.dataset import dumps, to_json

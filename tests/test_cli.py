@@ -92,3 +92,16 @@ def test_an_internal_error_is_reported_in_chinese_without_a_traceback(tmp_path: 
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path
     )
     assert proc.returncode == 2 and "内部错误" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_library_names_stay_functions_whatever_was_imported_first() -> None:
+    """`qreport.build` is the function even after the CLI has imported the building modules."""
+    code = (
+        "import qreport, qreport.pipeline, qreport.validate\n"
+        "from qreport import build, validate_files\n"
+        "assert callable(build) and callable(qreport.build) and callable(qreport.build)\n"
+        "assert callable(validate_files) and qreport.build is build\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "ok", proc.stderr

@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 from openpyxl import load_workbook
 
-from qreport.build import BuildResult, build
+from qreport.builder import BuildResult, build
 from qreport.dataset import to_json
 from qreport.reader import read_school
 from qreport.validate import validate_files

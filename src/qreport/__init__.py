@@ -23,7 +23,7 @@ _EXPORTS = {
     "QreportError": "qreport.errors",
     "Finding": "qreport.findings",
     "validate_files": "qreport.validate",
-    "build": "qreport.build",
+    "build": "qreport.builder",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qreport.build import BuildResult, build
+from qreport.builder import BuildResult, build
 from qreport.errors import InputError
 from qreport.findings import counts
 from qreport.render import findings_listing, school_table, summary_line

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qreport.aggregate import Unit, aggregate, city_majors, city_samples
-from qreport.build import BuildResult
+from qreport.builder import BuildResult
 from qreport.catalog import load_catalog
 from qreport.config import find_config, load_config
 from qreport.dataset import load_dataset, year_values

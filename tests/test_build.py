@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -267,3 +273,58 @@ def test_an_unreadable_workbook_is_reported_and_the_others_still_checked(city: P
     assert len(result.dataset.schools) == 3
     code, out = run("build", city, "-o", tmp_path / "r.docx", "--quiet")
     assert code == 1 and "另存为" in out and not (tmp_path / "r.docx").exists()
+
+
+def _ctrl_c_when(
+    folder: Path, out: Path, ready: Callable[[int], bool], *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run `qreport build` in its own process group and press Ctrl-C (SIGINT to the whole group, as
+    a terminal does) as soon as `ready(pid)` says the build has got that far."""
+    qreport = Path(sys.executable).parent / "qreport"
+    cmd = [str(qreport), "build", str(folder), "-o", str(out / "r.docx"), *args]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and not ready(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert proc.poll() is None, "the build ended before Ctrl-C could be pressed"
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("qreport build did not stop within 60 s of Ctrl-C")
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
+def _has_workers(pid: int) -> bool:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return children.exists() and len(children.read_text().split()) >= 2
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups")
+def test_ctrl_c_while_the_report_is_written_leaves_no_output_at_all(city: Path, tmp_path: Path) -> None:
+    """By the time the report is being written the dataset and tables are complete: they are still
+    not put in place, so an interrupted build leaves nothing, as it says."""
+    out = tmp_path / "out"
+    out.mkdir()
+    done = _ctrl_c_when(city, out, lambda _pid: any(out.glob(".r.*.docx")), "--tables", str(out / "t.xlsx"))
+    assert done.returncode == 130, done.stderr
+    assert "已中断，未写出任何文件。" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to see the workers")
+def test_ctrl_c_while_workbooks_are_read_stops_the_workers(city: Path, tmp_path: Path) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    for k in range(200):
+        shutil.copy(city / "甲.xlsx", many / f"{k:03d}.xlsx")
+    out = tmp_path / "out"
+    out.mkdir()
+    done = _ctrl_c_when(many, out, _has_workers, "--workers", "2")
+    assert done.returncode == 130, done.stderr
+    assert "已中断" in done.stderr and "Traceback" not in done.stderr
+    assert list(out.iterdir()) == []

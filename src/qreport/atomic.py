@@ -51,3 +51,40 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding=encoding))
+
+
+class Staged:
+    """Several outputs of one command, moved into place together, or none of them.
+
+    Each output is first written to a hidden file beside its target (`path(target)`); leaving the
+    `with` block normally renames them all onto their targets, and leaving it by an exception,
+    Ctrl-C included, removes them all: a build interrupted while writing the report leaves neither a
+    report nor a dataset, not the dataset alone.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def path(self, target: Path) -> Path:
+        target = Path(target)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
+        os.close(fd)
+        self._staged.append((Path(name), target))
+        return Path(name)
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            for tmp, target in self._staged:
+                try:
+                    mode = stat.S_IMODE(target.stat().st_mode)
+                except FileNotFoundError:
+                    mode = _NEW_FILE_MODE
+                os.chmod(tmp, mode)
+                os.replace(tmp, target)
+            return
+        for tmp, _target in self._staged:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()

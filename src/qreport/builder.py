@@ -7,8 +7,10 @@ qreport.report.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+import signal
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +98,28 @@ def _without_failed(school: School) -> dict[str, YearValue]:
     return values
 
 
+def _leave_ctrl_c_to_the_parent() -> None:
+    # A terminal sends Ctrl-C to every process of the group. A worker that died of it would leave
+    # the pool broken and the parent waiting on it; the parent alone stops the build.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C while the pool forks its workers (they inherit the mask until they ignore it);
+    a Ctrl-C pressed meanwhile is raised in the parent right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path: Path | None,
              *, draft: bool = False, workers: int | None = None,
              progress: Progress | None = None) -> list[FileResult]:  # fmt: skip
@@ -104,11 +128,17 @@ def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path
     workers = workers or os.cpu_count() or 1
     results: list[FileResult] = []
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for i, result in enumerate(pool.map(_read_one, jobs, chunksize=8), 1):
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_parent)
+        try:
+            with _ctrl_c_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
+                done = pool.map(_read_one, jobs, chunksize=8)
+            for i, result in enumerate(done, 1):
                 results.append(result)
                 if progress:
                     progress(i, len(jobs), result.label)
+        finally:
+            # on Ctrl-C (or any error) drop the queued workbooks; the running ones finish in ms
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
         for i, job in enumerate(jobs, 1):
             results.append(_read_one(job))

@@ -10,6 +10,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qreport.atomic import Staged
 from qreport.builder import BuildResult, build
 from qreport.errors import InputError
 from qreport.findings import counts
@@ -98,37 +99,38 @@ def _summary(result: BuildResult, err: Terminal, *, datasets: int = 0) -> None:
 
 
 def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None = None) -> list[Path]:
+    """Write the dataset, the tables workbook, the report and the PDF: all of them, or none."""
     from qreport.dataset import write_dataset
     from qreport.report import write_report
 
     stem = default_stem(result) + ("（草稿）" if result.dataset.draft else "")
     docx = opts.output or Path(f"{stem}.docx")
     dataset = opts.dataset or docx.with_suffix(".json")
-    written = []
-    write_dataset(result.dataset, result.catalog, dataset)
-    written.append(dataset)
-    if opts.tables:
-        from qreport.tables import write_tables
+    written = [dataset, *([opts.tables] if opts.tables else []), docx]
+    with Staged() as stage:
+        write_dataset(result.dataset, result.catalog, stage.path(dataset))
+        if opts.tables:
+            from qreport.tables import write_tables
 
-        write_tables(result.dataset, result.catalog, opts.tables)
-        written.append(opts.tables)
-    with tempfile.TemporaryDirectory(prefix="qreport-") as tmp:
-        resolve_pictures(result, Path(tmp))
-        report = write_report(result.dataset, result.config, result.catalog, docx, outline=result.outline)
-    written.append(docx)
-    if err is not None and not opts.quiet:
-        notes = list(report.warnings)
-        if report.placeholders:
-            notes.append(f"{len(report.placeholders)} 个章节还没有文字，已放入【待补充】占位："
-                         + "、".join(report.placeholders))  # fmt: skip
-        for note in notes:
-            err.line(("提示：", WARNING), note)
-    if opts.pdf:
-        from qreport.report.pdf import convert_to_pdf
+            write_tables(result.dataset, result.catalog, stage.path(opts.tables))
+        staged_docx = stage.path(docx)
+        with tempfile.TemporaryDirectory(prefix="qreport-") as tmp:
+            resolve_pictures(result, Path(tmp))
+            report = write_report(result.dataset, result.config, result.catalog, staged_docx,
+                                  outline=result.outline)  # fmt: skip
+        if err is not None and not opts.quiet:
+            notes = list(report.warnings)
+            if report.placeholders:
+                notes.append(f"{len(report.placeholders)} 个章节还没有文字，已放入【待补充】占位："
+                             + "、".join(report.placeholders))  # fmt: skip
+            for note in notes:
+                err.line(("提示：", WARNING), note)
+        if opts.pdf:
+            from qreport.report.pdf import convert_to_pdf
 
-        pdf = docx.with_suffix(".pdf")
-        convert_to_pdf(docx, pdf)
-        written.append(pdf)
+            pdf = docx.with_suffix(".pdf")
+            convert_to_pdf(staged_docx, stage.path(pdf), shown=docx)
+            written.append(pdf)
     return written
 
 

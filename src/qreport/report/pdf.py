@@ -72,13 +72,16 @@ def soffice_available() -> bool:
     return soffice is not None and _find_uno_python(soffice) is not None
 
 
-def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300) -> None:
+def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, shown: Path | None = None) -> None:
     """Convert `docx` to `pdf`, updating the TOC, the other indexes and the fields first.
+
+    `shown` is the document as messages name it, when `docx` is a staged copy of it.
 
     Raises QreportError (message in Chinese) when LibreOffice is missing, fails or takes longer
     than `timeout` seconds; `pdf` is then left as it was.
     """
     docx, pdf = Path(docx), Path(pdf)
+    name = shown or docx
     soffice = _find_soffice()
     if soffice is None:
         raise QreportError(MISSING_SOFFICE)
@@ -86,7 +89,7 @@ def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300) -> None:
     if python is None:
         raise QreportError(MISSING_UNO)
     if not docx.is_file():
-        raise QreportError(f"找不到要转换为 PDF 的 Word 文件：{docx}", path=str(docx))
+        raise QreportError(f"找不到要转换为 PDF 的 Word 文件：{name}", path=str(name))
 
     deadline = time.monotonic() + timeout
     with tempfile.TemporaryDirectory(prefix="qreport-pdf-", ignore_cleanup_errors=True) as tmp:
@@ -105,11 +108,11 @@ def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300) -> None:
             work=work,
             deadline=deadline,
             timeout=timeout,
-            docx=docx,
+            docx=name,
         )
         if not result.is_file() or result.stat().st_size == 0 or not _is_pdf(result):
             raise QreportError(
-                f"LibreOffice 未能生成 PDF：{docx}。请确认该文件能用 Word 或 WPS 正常打开。", path=str(docx)
+                f"LibreOffice 未能生成 PDF：{name}。请确认该文件能用 Word 或 WPS 正常打开。", path=str(name)
             )
         _install(result, pdf)
 

@@ -328,3 +328,21 @@ def test_ctrl_c_while_workbooks_are_read_stops_the_workers(city: Path, tmp_path:
     assert done.returncode == 130, done.stderr
     assert "已中断" in done.stderr and "Traceback" not in done.stderr
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("没有的文件夹/r.docx", "文件夹 没有的文件夹 不存在。请先建立该文件夹，或换一个输出位置。"),
+        ("已有文件夹", "同名的文件夹已存在。请换一个文件名。"),
+    ],
+)
+def test_an_output_that_cannot_be_written_is_a_chinese_error_and_nothing_is_left(
+    city: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "已有文件夹").mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out = run("build", city, "-o", output, "--dataset", "d.json", "--quiet")
+    assert code == 2 and message in out and "内部错误" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # not even the dataset

@@ -105,3 +105,9 @@ def test_the_library_names_stay_functions_whatever_was_imported_first() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_template_into_a_missing_folder_says_what_to_do(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["template", str(tmp_path / "没有" / "学校.xlsx")])
+    assert result.exit_code == 2
+    assert "不存在。请先建立该文件夹，或换一个输出位置。" in result.output and "内部错误" not in result.output

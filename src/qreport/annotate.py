@@ -21,7 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qreport.atomic import write_atomic
+from qreport.atomic import cannot_write, write_atomic
 from qreport.errors import InputError, UnreadableWorkbook
 from qreport.findings import Finding, counts
 from qreport.safety import open_checked
@@ -55,7 +55,10 @@ def annotate(src: Path, findings: Sequence[Finding], out_dir: Path) -> Path:
     _drop_old_summary(wb)
     marked = _mark_cells(wb, findings)
     _summary_sheet(wb, findings, marked, src.name)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(out, exc) from None
     write_atomic(out, wb.save)
     return out
 

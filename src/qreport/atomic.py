@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from qreport.errors import QreportError
+
 
 def _default_mode() -> int:
     # mkstemp creates 0600 files; give new outputs the mode an ordinary open() would.
@@ -25,20 +27,50 @@ def _default_mode() -> int:
 _NEW_FILE_MODE = _default_mode()
 
 
+def cannot_write(path: Path, exc: OSError) -> QreportError:
+    """The Chinese message for an output that cannot be written, saying what to do instead."""
+    folder = path.parent
+    if isinstance(exc, FileNotFoundError) and not folder.is_dir():
+        why = f"文件夹 {folder} 不存在。请先建立该文件夹，或换一个输出位置"
+    elif isinstance(exc, PermissionError):
+        why = f"没有写入 {folder} 的权限。请换一个输出位置"
+    elif isinstance(exc, IsADirectoryError) or path.is_dir():
+        why = "同名的文件夹已存在。请换一个文件名"
+    else:
+        why = f"{exc.strerror or exc}。请换一个输出位置"
+    return QreportError(f"无法写入 {path}：{why}。", path=str(path))
+
+
+def _temp_beside(path: Path) -> Path:
+    if path.is_dir():  # found before any work, and before any other output is moved into place
+        raise cannot_write(path, IsADirectoryError(path))
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    os.close(fd)
+    return Path(name)
+
+
+def _move_into_place(tmp: Path, path: Path) -> None:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = _NEW_FILE_MODE
+    try:
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+
+
 def write_atomic(path: Path, writer: Callable[[Path], object]) -> None:
     """Call `writer` with a temporary path in `path`'s folder, then move the result onto `path`."""
     path = Path(path)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = _temp_beside(path)
     try:
         writer(tmp)
-        try:
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except FileNotFoundError:
-            mode = _NEW_FILE_MODE
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        _move_into_place(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -67,24 +99,25 @@ class Staged:
 
     def path(self, target: Path) -> Path:
         target = Path(target)
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=target.suffix)
-        os.close(fd)
-        self._staged.append((Path(name), target))
-        return Path(name)
+        tmp = _temp_beside(target)
+        self._staged.append((tmp, target))
+        return tmp
 
     def __enter__(self) -> Staged:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is None:
-            for tmp, target in self._staged:
-                try:
-                    mode = stat.S_IMODE(target.stat().st_mode)
-                except FileNotFoundError:
-                    mode = _NEW_FILE_MODE
-                os.chmod(tmp, mode)
-                os.replace(tmp, target)
-            return
+            try:
+                for tmp, target in self._staged:
+                    _move_into_place(tmp, target)
+                return
+            except BaseException:
+                self._discard()
+                raise
+        self._discard()
+
+    def _discard(self) -> None:
         for tmp, _target in self._staged:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qreport.regions import member_of, members, whole_above, whole_of
+from qreport.regions import counted, member_of, members, whole_above, whole_of
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,8 @@ def test_lower_units_are_named_together(wholes: list[str], member: str, above: s
 def test_members_in_titles() -> None:
     assert members("学校") == "各职业学校"
     assert members("盟市") == "各盟市"
+
+
+def test_counted() -> None:
+    assert counted(7, "学校") == "7 所学校"
+    assert counted(12, "盟市") == "12 个盟市"

@@ -67,3 +67,8 @@ def whole_above(wholes: Iterable[str]) -> str:
 def members(member: str) -> str:
     """The listed units in a title or sentence: 各职业学校, or 各盟市."""
     return "各职业学校" if member == SCHOOL else f"各{member}"
+
+
+def counted(n: int, member: str) -> str:
+    """7 所学校, or 12 个盟市."""
+    return f"{n} 所学校" if member == SCHOOL else f"{n} 个{member}"

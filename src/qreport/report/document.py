@@ -24,7 +24,7 @@ from qreport.catalog import Catalog
 from qreport.config import Config
 from qreport.model import Dataset
 from qreport.outline import Outline, Section, load_outline
-from qreport.regions import members
+from qreport.regions import SCHOOL, counted, members
 from qreport.report import appendix, frontmatter, grid, ooxml, stream, styles
 from qreport.report.cases import SchoolCase, write_cases
 from qreport.report.figures import write_chart
@@ -227,7 +227,7 @@ class _Writer:
         texts = self._school_texts() if self._per_school_prose else {}
         if not self._per_school_prose:
             self.warnings.append(
-                f"共 {len(self.dataset.schools)} 所学校，超过 max_schools = {self.spec.max_schools}："
+                f"共 {counted(len(self.dataset.schools), self.dataset.region.member)}，超过 max_schools = {self.spec.max_schools}："
                 "各校的文字材料和典型案例未写入报告。"
             )
         sections = self.outline.sections
@@ -282,7 +282,8 @@ class _Writer:
         count = len(self.dataset.schools)
         if count <= self.spec.max_schools:
             return False
-        note = f"（{caption}：共 {count} 所学校，逐校数据不在报告中列出，见汇总表 qreport build --tables。）"
+        each = "逐校" if self.dataset.region.member == SCHOOL else f"各{self.dataset.region.member}"
+        note = f"（{caption}：共 {counted(count, self.dataset.region.member)}，{each}数据不在报告中列出，见汇总表 qreport build --tables。）"
         self.doc.add_paragraph(note, style=styles.BODY)
         return True
 

@@ -66,15 +66,8 @@ def _move_into_place(tmp: Path, path: Path) -> None:
 
 def write_atomic(path: Path, writer: Callable[[Path], object]) -> None:
     """Call `writer` with a temporary path in `path`'s folder, then move the result onto `path`."""
-    path = Path(path)
-    tmp = _temp_beside(path)
-    try:
-        writer(tmp)
-        _move_into_place(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    with Staged() as stage:
+        writer(stage.path(path))
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -107,17 +100,11 @@ class Staged:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if kind is None:
-            try:
+        try:
+            if kind is None:
                 for tmp, target in self._staged:
                     _move_into_place(tmp, target)
-                return
-            except BaseException:
-                self._discard()
-                raise
-        self._discard()
-
-    def _discard(self) -> None:
-        for tmp, _target in self._staged:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+        finally:  # whatever was not moved into place: all of it after a failure
+            for tmp, _target in self._staged:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()

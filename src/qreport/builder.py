@@ -237,10 +237,9 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     findings += identity
     values = {s.name: s.values for s in schools}  # inputs and derived, made by the workers
     units = units_of(schools, values)
-    name = config.region.name or _common_region(schools)
     # the words follow the configured name only: schools' own 所在地区 may name a district (临河区)
-    region = Region(name=name, code=config.region.code, short=config.region.short, whole=config.region.whole or whole_of(config.region.name),
-                    member=config.region.member or SCHOOL, school_count=len(schools))  # fmt: skip
+    region = region_of(config, config.region.name or _common_region(schools), whole="全市", member=SCHOOL,
+                       school_count=len(schools))  # fmt: skip
     city, provenance = aggregate(units, catalog, region.whole)
     dataset = Dataset(
         year=catalog.year, region=region, schools=schools, school_values=values, city=city,
@@ -253,6 +252,16 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     for s in schools:
         s.cells = {}  # every check that needed cell references has run; a national build is large
     return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline, files=files)
+
+
+def region_of(config: Config, name: str, *, whole: str, member: str, school_count: int) -> Region:
+    """The compiled region: named as configured; its words as configured, else from the configured
+    name, else `whole` and `member` (what a folder build or a roll-up makes of its data)."""
+    return Region(
+        name=name, code=config.region.code, short=config.region.short,
+        whole=config.region.whole or whole_of(config.region.name, whole),
+        member=config.region.member or member, school_count=school_count,
+    )  # fmt: skip
 
 
 def _common_region(schools: Sequence[School]) -> str:

@@ -15,9 +15,12 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from qreport.model import YearValue
 from qreport.xlsx import cell_ref
+
+T = TypeVar("T")
 
 _KEYS: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, int]]] = {}
 
@@ -29,15 +32,33 @@ def _interned(keys: tuple[str, ...]) -> tuple[tuple[str, ...], dict[str, int]]:
     return known
 
 
+class _Keyed(Mapping[str, T]):
+    """The keys side of a packed mapping: the interned key tuple and its index."""
+
+    __slots__ = ("_keys", "_index")
+
+    _keys: tuple[str, ...]
+    _index: dict[str, int]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 def _none(x: float) -> float | None:
     return None if math.isnan(x) else x
 
 
-class Values(Mapping[str, YearValue]):
+class Values(_Keyed[YearValue]):
     """id -> YearValue, as one array of doubles (NaN: no value). Items are fresh copies: change a
     school's values by packing a new mapping, never by assigning to an item."""
 
-    __slots__ = ("_keys", "_index", "_data")
+    __slots__ = ("_data",)
 
     def __init__(self, values: Mapping[str, YearValue]) -> None:
         self._keys, self._index = _interned(tuple(values))
@@ -59,15 +80,6 @@ class Values(Mapping[str, YearValue]):
             return None
         x = self._data[2 * i + (which == "current")]
         return None if x != x else x  # NaN
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._index
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_values, (self._keys, self._data.tobytes()))
@@ -96,11 +108,11 @@ _WHICH = {"previous": 0, "current": 1, "sample": 2}
 _SLOTS = 3 * len(_WHICH)  # per indicator and year: sheet number (0: no cell), column, row
 
 
-class CellRefs(Mapping[str, dict[str, str]]):
+class CellRefs(_Keyed[dict[str, str]]):
     """id -> {"previous"|"current"|"sample": "人才培养!E5"}: where the reader found each value, as
     sheet numbers, columns and rows in one array of unsigned ints. Filled by `put` while reading."""
 
-    __slots__ = ("_keys", "_index", "_sheets", "_data")
+    __slots__ = ("_sheets", "_data")
 
     def __init__(self, keys: Iterable[str] = ()) -> None:
         self._keys, self._index = _interned(tuple(keys))
@@ -121,15 +133,6 @@ class CellRefs(Mapping[str, dict[str, str]]):
             if sheet:
                 out[which] = f"{self._sheets[sheet - 1]}!{cell_ref(row, col)}"
         return out
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._index
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_cell_refs, (self._keys, self._sheets, self._data.tobytes()))

@@ -61,20 +61,16 @@ class _Reader:
         if type(value) is float and not cell.percent and cell.cached and math.isfinite(value):
             return value  # the common case, taken without building a finding's location
         where = {"sheet": sheet.name, "cell": cell_ref(row, col), "indicator": ind.id if ind else None}
-        if cell is not None and not cell.cached:
+        if not cell.cached:
             self.add("formula_no_cache", **where)
             return None
-        if cell is not None and cell.error:
+        if cell.error:
             self.add("formula_error", value=cell.error, **where)
             return None
-        parsed = parse_cell(None if cell is None else cell.value)
-        value = self._interpret(parsed, cell, ind, where)
-        return value
+        return self._interpret(parse_cell(value), cell, ind, where)
 
-    def _interpret(
-        self, parsed: Parsed, cell: Cell | None, ind: Indicator | None, where: dict
-    ) -> float | None:
-        raw = "" if cell is None else str(cell.value)
+    def _interpret(self, parsed: Parsed, cell: Cell, ind: Indicator | None, where: dict) -> float | None:
+        raw = str(cell.value)
         if parsed.status in ("blank", "na"):
             return None
         if parsed.status == "not_number":
@@ -85,13 +81,7 @@ class _Reader:
             return None
         value = parsed.value
         assert value is not None
-        if (
-            parsed.status == "number"
-            and cell is not None
-            and cell.percent
-            and ind is not None
-            and ind.kind == "pct"
-        ):
+        if parsed.status == "number" and cell.percent and ind is not None and ind.kind == "pct":
             value = round(value * 100, 10)  # Excel percent cell: 0.9114 shown as 91.14%
         if parsed.status == "text_number":
             self.add("number_as_text", raw=raw, value=display(value), **where)

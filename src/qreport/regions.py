@@ -52,10 +52,7 @@ def _kinds(wholes: Iterable[str]) -> list[str]:
 
 def member_of(wholes: Iterable[str]) -> str:
     """The lower units named together: 全市 and 全盟 make 盟市, 全旗 and 全县 make 旗县; else 地区."""
-    kinds = _kinds(wholes)
-    if kinds == ["地"]:
-        return "地区"
-    return "".join(k for k in kinds if k != "地") or "地区"
+    return "".join(k for k in _kinds(wholes) if k != "地") or "地区"
 
 
 def whole_above(wholes: Iterable[str]) -> str:

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qreport.aggregate import Unit, aggregate, city_majors, city_samples
-from qreport.builder import BuildResult
+from qreport.builder import BuildResult, region_of
 from qreport.catalog import load_catalog
 from qreport.config import find_config, load_config
 from qreport.dataset import load_dataset, year_values
 from qreport.errors import InputError
 from qreport.findings import Finding
-from qreport.model import Dataset, Region, School
+from qreport.model import Dataset, School
 from qreport.outline import load_outline
 from qreport.regions import member_of, whole_above, whole_of
 
@@ -81,12 +81,8 @@ def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = Non
             if isinstance(f, dict)
         ]
     wholes = [_whole(d) for _p, d in datasets]
-    region = Region(
-        name=config.region.name, code=config.region.code, short=config.region.short,
-        whole=config.region.whole or whole_of(config.region.name, whole_above(wholes)),
-        member=config.region.member or member_of(wholes),
-        school_count=sum(_school_count(d) for _p, d in datasets),
-    )  # fmt: skip
+    region = region_of(config, config.region.name, whole=whole_above(wholes), member=member_of(wholes),
+                       school_count=sum(_school_count(d) for _p, d in datasets))  # fmt: skip
     city, provenance = aggregate(units, catalog, region.whole)
     dataset = Dataset(
         year=catalog.year, region=region, schools=schools,

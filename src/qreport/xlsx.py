@@ -201,6 +201,7 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
             if _CACHED.search(element) is None:
                 sheet.marked[(row, col)] = Cell(None, cached=False)
                 sheet.values.pop((row, col), None)
+    added = False
     for m in _ERROR_CELL.finditer(xml) if b't="e"' in xml else ():
         ref = _REF_ATTR.search(m.group(1))
         if ref is None:
@@ -210,10 +211,10 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
         text = value.group(1).decode("utf-8", "replace") if value else "#VALUE!"
         key = (int(ref.group(2)), column_number(ref.group(1).decode()))
         sheet.marked[key] = Cell(text, error=text)
-        new = key not in sheet.values
+        added = added or key not in sheet.values
         sheet.values[key] = text
-        if new:
-            sheet.values = dict(sorted(sheet.values.items()))  # keep reading order
+    if added:
+        sheet.values = dict(sorted(sheet.values.items()))  # keep reading order, sorted once
     for style in percent_styles:
         # A literal search for the style attribute is far cheaper than matching every cell tag.
         for m in re.finditer(b' s="%d"' % style, xml):

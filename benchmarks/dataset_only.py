@@ -1,7 +1,7 @@
 """`qreport build DIR --dataset OUT.json` without the Word report step.
 
 Fallback used by bench.py while the report package is unfinished: the same library calls as
-qreport.pipeline.run_build/write_outputs (build, refuse on errors, write the dataset), minus
+qreport.cli.pipeline.run_build/write_outputs (build, refuse on errors, write the dataset), minus
 write_report. Usage: python dataset_only.py DIR OUT.json [--workers N]
 """
 
@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from qreport.builder import build
-from qreport.dataset import write_dataset
+from qreport.compile.build import build
+from qreport.compile.dataset import write_dataset
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Profile `qreport.builder.build()` and the Word report step (pyinstrument) on a generated set.
+"""Profile `qreport.compile.build.build()` and the Word report step (pyinstrument) on a generated set.
 
 The build is profiled in-process with --workers 1 (a process pool hides the per-file work from the
 profiler of the parent); phases are also timed with the real worker count. Usage:
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-n", type=int, help="profile the report step on a smaller set")
     args = parser.parse_args(argv)
 
-    from qreport.builder import build
-    from qreport.dataset import write_dataset
+    from qreport.compile.build import build
+    from qreport.compile.dataset import write_dataset
 
     bases = schoolgen.ensure_bases(args.cache / f"bases-v{schoolgen.GEN_VERSION}-k{args.bases}", args.bases,
                                    qreport_exe())  # fmt: skip

@@ -2,7 +2,7 @@
 
 Two stages:
 
-1. K distinct *base* workbooks: `qreport template` plus `qreport.fill.fill_workbook` with realistic,
+1. K distinct *base* workbooks: `qreport template` plus `qreport.workbook.fill.fill_workbook` with realistic,
    internally consistent values for every typed indicator of the catalog (totals equal their parts,
    其中 rows within their parents, no year-over-year jump, a 专业设置 list matching `majors` and
    `fulltime_students`, 样本数 for every survey rate). openpyxl load/fill/save costs ~0.3 s each, so
@@ -29,9 +29,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
-from qreport import layout
-from qreport.catalog import Catalog, load_catalog
-from qreport.fill import fill_workbook
+from qreport.catalog.indicators import Catalog, load_catalog
+from qreport.workbook import layout
+from qreport.workbook.fill import fill_workbook
 
 GEN_VERSION = 1  # bump when the generated content changes, to invalidate caches
 DONE_MARKER = ".complete"

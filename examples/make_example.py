@@ -1019,8 +1019,8 @@ def write_school(folder: Path, info: SchoolInfo, catalog: Any) -> Path:
     from openpyxl import load_workbook
     from openpyxl.drawing.image import Image
 
-    from qreport.fill import fill_workbook
-    from qreport.template import write_template
+    from qreport.workbook.fill import fill_workbook
+    from qreport.workbook.template import write_template
 
     path = folder / f"{info.name}.xlsx"
     write_template(path, catalog, school=info.name)
@@ -1083,7 +1083,7 @@ def normalize_xlsx(path: Path) -> None:
 
 def generate(folder: Path = DEFAULT_OUT) -> list[Path]:
     """Write the example city into `folder`: seven workbooks, their pictures and qreport.toml."""
-    from qreport.catalog import load_catalog
+    from qreport.catalog.indicators import load_catalog
 
     catalog = load_catalog(YEAR)
     folder.mkdir(parents=True, exist_ok=True)
@@ -1552,8 +1552,8 @@ FINDINGS = """## 要点
 
 def reconciliation_markdown(folder: Path = DEFAULT_OUT) -> str:
     """docs/reconciliation.md for the example city in `folder` (built in-process, never from a stale file)."""
-    from qreport.builder import build
-    from qreport.dataset import to_json
+    from qreport.compile.build import build
+    from qreport.compile.dataset import to_json
 
     result = build(folder, workers=1)
     data = to_json(result.dataset, result.catalog)

@@ -24,10 +24,10 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 
-from qreport import layout
-from qreport.catalog import load_catalog
-from qreport.fill import fill_workbook
-from qreport.template import write_template
+from qreport.catalog.indicators import load_catalog
+from qreport.workbook import layout
+from qreport.workbook.fill import fill_workbook
+from qreport.workbook.template import write_template
 
 CATALOG = load_catalog(2024)
 PREVIOUS_HEADER, CURRENT_HEADER = CATALOG.column_names()  # "2023年", "2024年"

@@ -3,7 +3,7 @@
 School figures come from the report's chapter tables (表1-4, 1-5, 1-6, 1-7, 5-1, 6-1, 6-2); where the
 report only prints a city total (the appendix tables), the total is split over the schools. City
 values are computed here from the school values by the catalog's city rules, independently of
-qreport.aggregate, so the report tests do not depend on the aggregator.
+qreport.compile.aggregate, so the report tests do not depend on the aggregator.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import struct
 import zlib
 from pathlib import Path
 
-from qreport import formula
-from qreport.catalog import Catalog, load_catalog
-from qreport.config import Config, Region, Report, TeamEntry
+from qreport.catalog.config import Config, Region, Report, TeamEntry
+from qreport.catalog.indicators import Catalog, formula, load_catalog
 from qreport.findings import finding
 from qreport.model import Case, Dataset, MajorRow, School, TextBlock, YearValue
 from qreport.model import Region as DatasetRegion

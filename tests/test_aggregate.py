@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qreport.aggregate import Unit, aggregate, derive, majors_taught
-from qreport.catalog import load_catalog
+from qreport.catalog.indicators import load_catalog
+from qreport.compile.aggregate import Unit, aggregate, derive, majors_taught
 from qreport.model import MajorRow, YearValue
 
 CATALOG = load_catalog(2024)

@@ -9,13 +9,20 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 
-from qreport import layout
-from qreport.annotate import AUTHOR, ERROR_FILL, SUMMARY_HEADERS, SUMMARY_SHEET, WARNING_FILL, annotate
-from qreport.catalog import load_catalog
+from qreport.catalog.indicators import load_catalog
 from qreport.errors import InputError, UnreadableWorkbook
-from qreport.fill import fill_workbook
 from qreport.findings import Finding, finding
-from qreport.template import INPUT_FILL, write_template
+from qreport.workbook import layout
+from qreport.workbook.annotate import (
+    AUTHOR,
+    ERROR_FILL,
+    SUMMARY_HEADERS,
+    SUMMARY_SHEET,
+    WARNING_FILL,
+    annotate,
+)
+from qreport.workbook.fill import fill_workbook
+from qreport.workbook.template import INPUT_FILL, write_template
 
 CATALOG = load_catalog(2024)
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qreport.builder import build
-from qreport.catalog import load_catalog
-from qreport.cli import app
-from qreport.dataset import dumps, to_json
+from qreport.catalog.indicators import load_catalog
+from qreport.cli.app import app
+from qreport.compile.build import build
+from qreport.compile.dataset import dumps, to_json
 from qreport.report.dump import dump_docx
 
 import builders
@@ -256,7 +256,7 @@ def test_rollup_names_lower_findings_by_region_and_counts_datasets(city: Path, t
 
 
 def test_dataset_file_is_streamed_with_the_same_bytes_as_dumps(city: Path, tmp_path: Path) -> None:
-    from qreport.dataset import write_dataset
+    from qreport.compile.dataset import write_dataset
 
     ds = build(city).dataset
     write_dataset(ds, CATALOG, tmp_path / "d.json")

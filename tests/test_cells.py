@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from qreport.cells import Parsed, display, parse_cell, parse_text
-from qreport.layout import NOT_APPLICABLE
+from qreport.workbook.cells import Parsed, display, parse_cell, parse_text
+from qreport.workbook.layout import NOT_APPLICABLE
 
 FULL_WIDTH = str.maketrans("0123456789,.-", "０１２３４５６７８９，．－")
 STATUSES = {"number", "text_number", "blank", "na", "not_number", "ambiguous"}

@@ -16,7 +16,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from qreport.report.charts import CHART_FONT, add_bar_chart, add_pie_chart
+from qreport.report.wordml.charts import CHART_FONT, add_bar_chart, add_pie_chart
 
 NS = {
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qreport.cli import app
-from qreport.config import load_config
+from qreport.catalog.config import load_config
+from qreport.cli.app import app
 
 runner = CliRunner()
 
@@ -76,16 +76,16 @@ def test_the_wheel_ships_the_templates(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {p.relative_to(root).as_posix() for p in (root / "templates").rglob("*") if p.is_file()}
     assert shipped and {f"qreport/{name}" for name in shipped} <= names
-    assert "qreport/catalogs/2024.toml" in names
+    assert "qreport/catalog/2024.toml" in names
 
 
 def test_an_internal_error_is_reported_in_chinese_without_a_traceback(tmp_path: Path) -> None:
     script = (
-        "import sys, qreport.validate as v\n"
+        "import sys, qreport.check.validate as v\n"
         "def boom(*a, **k): raise RuntimeError('x')\n"
         "v.validate_files = boom\n"
         "sys.argv = ['qreport', 'validate', 'a.xlsx']\n"
-        "from qreport.cli import main\n"
+        "from qreport.cli.app import main\n"
         "main()\n"
     )
     proc = subprocess.run(
@@ -97,7 +97,7 @@ def test_an_internal_error_is_reported_in_chinese_without_a_traceback(tmp_path: 
 def test_the_library_names_stay_functions_whatever_was_imported_first() -> None:
     """`qreport.build` is the function even after the CLI has imported the building modules."""
     code = (
-        "import qreport, qreport.pipeline, qreport.validate\n"
+        "import qreport, qreport.cli.pipeline, qreport.check.validate\n"
         "from qreport import build, validate_files\n"
         "assert callable(build) and callable(qreport.build) and callable(qreport.build)\n"
         "assert callable(validate_files) and qreport.build is build\n"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from qreport.check.validate import FileResult, validate_files
 from qreport.findings import CODES, Finding
-from qreport.validate import FileResult, validate_files
 
 import builders as b
 

@@ -13,10 +13,10 @@ from types import ModuleType
 import pytest
 from openpyxl import load_workbook
 
-from qreport.builder import BuildResult, build
-from qreport.dataset import to_json
-from qreport.reader import read_school
-from qreport.validate import validate_files
+from qreport.check.validate import validate_files
+from qreport.compile.build import BuildResult, build
+from qreport.compile.dataset import to_json
+from qreport.workbook.reader import read_school
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "bayannur"

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qreport import layout
-from qreport.catalog import load_catalog
-from qreport.fill import fill_workbook
-from qreport.reader import read_school
-from qreport.template import write_template
+from qreport.catalog.indicators import load_catalog
+from qreport.workbook import layout
+from qreport.workbook.fill import fill_workbook
+from qreport.workbook.reader import read_school
+from qreport.workbook.template import write_template
 
 CATALOG = load_catalog(2024)
 PREV, CUR = CATALOG.column_names()

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from qreport.cli import app
+from qreport.check.validate import validate_files
+from qreport.cli.app import app
 from qreport.errors import UnreadableWorkbook
 from qreport.findings import CODES
-from qreport.validate import validate_files
-from qreport.xlsx import read_workbook
+from qreport.workbook.xlsx import read_workbook
 
 import builders
 
@@ -379,7 +379,7 @@ def test_xlsm_is_read_normally_without_running_anything(
 
 
 def test_inputs_never_modified_by_validate_or_annotate(blank_template: Path, tmp_path: Path) -> None:
-    pytest.importorskip("qreport.annotate")
+    pytest.importorskip("qreport.workbook.annotate")
     src = tmp_path / "in"
     good = builders.good_school(src, "好.xlsx")
     bad = builders.good_school(src, "坏.xlsx")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qreport.model import YearValue
-from qreport.packed import CellRefs, Values, value_of
+from qreport.workbook.packed import CellRefs, Values, value_of
 
 finite = st.one_of(st.none(), st.floats(allow_nan=False))
 ids = st.lists(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), unique=True, max_size=30)

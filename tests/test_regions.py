@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qreport.regions import counted, member_of, members, whole_above, whole_of
+from qreport.catalog.regions import counted, member_of, members, whole_above, whole_of
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from qreport.catalog import load_catalog
-from qreport.outline import CHAPTER_TITLES
+from qreport.catalog.indicators import load_catalog
+from qreport.catalog.outline import CHAPTER_TITLES
 from qreport.report import ReportResult, write_report
 from qreport.report.dump import dump_docx
 

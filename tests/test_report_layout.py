@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from qreport.catalog import load_catalog
+from qreport.catalog.indicators import load_catalog
+from qreport.catalog.outline import Outline, Section, load_outline
 from qreport.errors import ConfigError
-from qreport.outline import Outline, Section, load_outline
 from qreport.report import write_report
 from qreport.report.dump import dump_docx
-from qreport.report.grid import Cell, Grid, fit_columns, merged_down
-from qreport.report.numbers import fixed, format_value
+from qreport.report.numformat import fixed, format_value
 from qreport.report.spec import ReportSpec, fill, load_spec
+from qreport.report.wordml.grid import Cell, Grid, fit_columns, merged_down
 
 from report_fixtures import make_config, make_dataset
 
@@ -142,7 +142,7 @@ def test_outline_naming_an_unknown_item_is_reported(tmp_path: Path) -> None:
 def test_without_the_chart_writer_charts_are_left_out_and_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "qreport.report.charts", None)  # import now fails
+    monkeypatch.setitem(sys.modules, "qreport.report.wordml.charts", None)  # import now fails
     out = tmp_path / "r.docx"
     result = write_report(make_dataset(tmp_path), make_config(tmp_path), CATALOG, out)
     assert result.figures == ["图1-1 市一职项目式体育课程", "图5-1 学生上课"]
@@ -150,7 +150,7 @@ def test_without_the_chart_writer_charts_are_left_out_and_reported(
 
 
 def test_charts_are_native_word_charts(tmp_path: Path) -> None:
-    pytest.importorskip("qreport.report.charts")
+    pytest.importorskip("qreport.report.wordml.charts")
     out = tmp_path / "r.docx"
     result = write_report(make_dataset(tmp_path), make_config(tmp_path), CATALOG, out)
     assert result.figures[:3] == [
@@ -188,7 +188,7 @@ def test_libreoffice_opens_the_report_and_shows_the_lists(tmp_path: Path) -> Non
 
 
 def test_school_chunks_split_evenly_with_the_total_in_the_last() -> None:
-    from qreport.report.grid import school_chunks
+    from qreport.report.wordml.grid import school_chunks
 
     assert school_chunks(list(range(7)), with_total=True) == [list(range(7))]
     assert [len(c) for c in school_chunks(list(range(9)), with_total=True)] == [5, 4]
@@ -214,7 +214,7 @@ def test_many_schools_as_columns_continue_in_a_second_table(tmp_path: Path) -> N
 
 
 def test_chart_without_data_is_left_out(tmp_path: Path) -> None:
-    pytest.importorskip("qreport.report.charts")
+    pytest.importorskip("qreport.report.wordml.charts")
     dataset = make_dataset(tmp_path)
     for ind in ("employed_primary", "employed_secondary", "employed_tertiary"):
         dataset.city[ind].current = 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qreport.catalog import load_catalog
+from qreport.catalog.indicators import load_catalog
 from qreport.errors import ConfigError
 from qreport.report import write_report
 from qreport.report.dump import dump_docx

@@ -9,10 +9,11 @@ import docx
 import pytest
 from lxml import etree
 
-from qreport.catalog import load_catalog
-from qreport.report import stream, write_report
+from qreport.catalog.indicators import load_catalog
+from qreport.report import write_report
 from qreport.report.dump import dump_docx
 from qreport.report.spec import load_spec
+from qreport.report.wordml import stream
 
 from report_fixtures import SHORT, make_config, make_dataset
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from qreport import rules
-from qreport.catalog import load_catalog
+from qreport.catalog.indicators import load_catalog
+from qreport.catalog.outline import load_outline
+from qreport.check import rules
 from qreport.findings import Finding
 from qreport.model import Case, MajorRow, School, TextBlock, YearValue
-from qreport.outline import load_outline
-from qreport.template import places
+from qreport.workbook.template import places
 
 CATALOG = load_catalog(2024)
 OUTLINE = load_outline()

@@ -13,13 +13,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qreport import formula, layout
 from qreport.atomic import write_atomic, write_text_atomic
-from qreport.catalog import load_catalog
+from qreport.catalog import formula
+from qreport.catalog.indicators import load_catalog
+from qreport.catalog.outline import load_outline
 from qreport.errors import InputError
-from qreport.fill import fill_workbook
-from qreport.outline import load_outline
-from qreport.template import INPUT_FILL, LISTS_SHEET, number_rule, write_template
+from qreport.workbook import layout
+from qreport.workbook.fill import fill_workbook
+from qreport.workbook.template import INPUT_FILL, LISTS_SHEET, number_rule, write_template
 
 CATALOG = load_catalog(2024)
 PREV, CUR = CATALOG.column_names()

@@ -17,8 +17,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
-from qreport.cli import app
-from qreport.validate import validate_files
+from qreport.check.validate import validate_files
+from qreport.cli.app import app
 
 import builders as b
 
@@ -260,7 +260,7 @@ def test_validate_does_not_import_the_report_stack(files: Callable[..., str], he
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from qreport.cli import app\n"
+        "from qreport.cli.app import app\n"
         f"r = CliRunner().invoke(app, ['validate', {name!r}])\n"
         "assert r.exit_code == 1, r.output\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('docx', 'jinja2', 'pptx', 'rich'))\n"

@@ -4,7 +4,7 @@ The library is usable without the command line::
 
     from qreport import load_catalog, validate_files, build
 
-Names are imported on first use: `import qreport.cli` must not build pydantic models before the CLI
+Names are imported on first use: `import qreport.cli.app` must not build pydantic models before the CLI
 has set up the process, and `validate` must not pull in the report stack.
 """
 
@@ -16,14 +16,14 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Catalog": "qreport.catalog",
-    "Indicator": "qreport.catalog",
-    "available_years": "qreport.catalog",
-    "load_catalog": "qreport.catalog",
+    "Catalog": "qreport.catalog.indicators",
+    "Indicator": "qreport.catalog.indicators",
+    "available_years": "qreport.catalog.indicators",
+    "load_catalog": "qreport.catalog.indicators",
     "QreportError": "qreport.errors",
     "Finding": "qreport.findings",
-    "validate_files": "qreport.validate",
-    "build": "qreport.builder",
+    "validate_files": "qreport.check.validate",
+    "build": "qreport.compile.build",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -1,3 +1,3 @@
-from qreport.cli import main
+from qreport.cli.app import main
 
 main()

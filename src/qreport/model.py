@@ -90,7 +90,7 @@ class School:
     region: str = ""
     year: str = ""
     info: dict[str, str] = field(default_factory=dict)
-    # a dict while a worker reads and checks the workbook; packed (qreport.packed) once it is done
+    # a dict while a worker reads and checks the workbook; packed (qreport.workbook.packed) once it is done
     values: Mapping[str, YearValue] = field(default_factory=dict)
     samples: dict[str, int | None] = field(default_factory=dict)
     na: dict[str, set[str]] = field(default_factory=dict)  # "previous"/"current" -> ids typed as `-` or `/`
@@ -120,7 +120,7 @@ class Provenance(BaseModel):
 
 
 class Region(BaseModel):
-    """The compiled region, and the words its report uses (qreport.regions)."""
+    """The compiled region, and the words its report uses (qreport.catalog.regions)."""
 
     model_config = ConfigDict(defer_build=True)
     name: str = ""

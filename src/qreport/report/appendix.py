@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qreport.catalog import Indicator, Table
+from qreport.catalog.indicators import Indicator, Table
 from qreport.findings import Finding
 from qreport.model import Dataset
-from qreport.report.grid import Cell, Grid, Row, merged_down, school_chunks
-from qreport.report.numbers import format_value
+from qreport.report.numformat import format_value
+from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks
 
 
 def printed_rows(table: Table) -> list[tuple[str, Indicator]]:

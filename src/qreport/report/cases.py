@@ -16,7 +16,7 @@ from docx.shared import Cm, Length
 
 from qreport.model import Case
 from qreport.report import styles
-from qreport.report.numbering import Numbering
+from qreport.report.captions import Numbering
 
 PHOTO_WIDTH = Cm(14)
 PHOTO_MAX_HEIGHT = Cm(11)  # a tall photo is scaled by height so it and its caption fit a page

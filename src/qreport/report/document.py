@@ -20,20 +20,21 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from qreport.atomic import write_atomic
-from qreport.catalog import Catalog
-from qreport.config import Config
+from qreport.catalog.config import Config
+from qreport.catalog.indicators import Catalog
+from qreport.catalog.outline import Outline, Section, load_outline
+from qreport.catalog.regions import SCHOOL, counted, members
+from qreport.catalog.resources import template_path
 from qreport.model import Dataset
-from qreport.outline import Outline, Section, load_outline
-from qreport.regions import SCHOOL, counted, members
-from qreport.report import appendix, frontmatter, grid, ooxml, stream, styles
+from qreport.report import appendix, frontmatter, styles
+from qreport.report.captions import Numbering
 from qreport.report.cases import SchoolCase, write_cases
+from qreport.report.chapter_tables import indicator_grid, majors_grid
 from qreport.report.figures import write_chart
 from qreport.report.narrative import PREFACE, Narrative, build_context
-from qreport.report.numbering import Numbering
 from qreport.report.prose import parse, write_blocks, write_placeholder, write_school_text
 from qreport.report.spec import ChartSpec, ReportSpec, TableSpec, fill, load_spec
-from qreport.report.tables import indicator_grid, majors_grid
-from qreport.resources import template_path
+from qreport.report.wordml import grid, ooxml, stream
 
 TABLE_AIR_TWIPS = 120  # 6 pt after a table
 

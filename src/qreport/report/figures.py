@@ -6,10 +6,10 @@ import importlib
 
 from docx.document import Document
 
-from qreport.catalog import Catalog
+from qreport.catalog.indicators import Catalog
 from qreport.model import Dataset
 from qreport.report import styles
-from qreport.report.numbering import Numbering
+from qreport.report.captions import Numbering
 from qreport.report.spec import ChartSpec, Item, fill
 
 YEARS = ("previous", "current")
@@ -55,7 +55,7 @@ def write_chart(
     **names: object,
 ) -> None:
     try:
-        charts = importlib.import_module("qreport.report.charts")
+        charts = importlib.import_module("qreport.report.wordml.charts")
     except ImportError:  # the chart writer is optional until it ships
         warnings.append(f"图表“{spec.id}”未生成：图表模块不可用。")
         return

@@ -14,9 +14,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
-from qreport.config import Config
-from qreport.report import ooxml, styles
+from qreport.catalog.config import Config
+from qreport.report import styles
 from qreport.report.prose import parse, placeholder_text, write_blocks, write_placeholder
+from qreport.report.wordml import ooxml
 
 # Field instructions. Captions are collected by paragraph style (\t), which LibreOffice also updates;
 # the appendix captions carry outline level 1 and so appear in the main 目录 through \u.

@@ -27,12 +27,12 @@ from typing import Any
 from jinja2 import ChainableUndefined, FileSystemLoader, TemplateNotFound, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
-from qreport.catalog import Catalog, Indicator
-from qreport.config import Config
+from qreport.catalog.config import Config
+from qreport.catalog.indicators import Catalog, Indicator
+from qreport.catalog.regions import members
 from qreport.errors import ConfigError
 from qreport.model import Dataset, School
-from qreport.regions import members
-from qreport.report.numbers import NO_VALUE, fixed, format_value, one_decimal, percent_change
+from qreport.report.numformat import NO_VALUE, fixed, format_value, one_decimal, percent_change
 
 PREFACE = "preface"
 

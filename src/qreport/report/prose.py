@@ -15,7 +15,8 @@ from typing import Literal
 from docx.document import Document
 from docx.text.paragraph import Paragraph
 
-from qreport.report import ooxml, styles
+from qreport.report import styles
+from qreport.report.wordml import ooxml
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BULLET = re.compile(r"^\s*[-*+]\s+")

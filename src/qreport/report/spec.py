@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from qreport.catalog import Catalog
+from qreport.catalog.indicators import Catalog
+from qreport.catalog.resources import template_path
 from qreport.errors import ConfigError
-from qreport.resources import template_path
 
 Year = Literal["previous", "current", "both"]
 MajorField = Literal["code", "name", "year_set", "previous_classes", "new_classes", "students", "adjustment"]

@@ -16,8 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
-from qreport.config import Fonts, Sizes
-from qreport.report import ooxml
+from qreport.catalog.config import Fonts, Sizes
+from qreport.report.wordml import ooxml
 
 # Built-in styles (Word recognises them by these names; TOC \o lists the headings).
 BODY = "Normal"

@@ -14,14 +14,14 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from qreport import layout
-from qreport.catalog import Catalog, Indicator
-from qreport.cells import Parsed, display, parse_cell
+from qreport.catalog.indicators import Catalog, Indicator
+from qreport.catalog.outline import normalize_section
 from qreport.findings import Finding, finding
 from qreport.model import Case, MajorRow, School, TextBlock, YearValue
-from qreport.outline import normalize_section
-from qreport.packed import CellRefs
-from qreport.xlsx import Cell, Sheet, cell_ref, read_workbook
+from qreport.workbook import layout
+from qreport.workbook.cells import Parsed, display, parse_cell
+from qreport.workbook.packed import CellRefs
+from qreport.workbook.xlsx import Cell, Sheet, cell_ref, read_workbook
 
 _ID_LIKE = re.compile(r"^[a-z][a-z0-9_]*$")
 

@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 from qreport.atomic import write_text_atomic
-from qreport.config import CONFIG_NAME
+from qreport.catalog.config import CONFIG_NAME
+from qreport.catalog.resources import template_path
 from qreport.errors import InputError
-from qreport.resources import template_path
 
 
 def init_folder(folder: Path, year: int = 2024) -> list[Path]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar
 
 from qreport.model import YearValue
-from qreport.xlsx import cell_ref
+from qreport.workbook.xlsx import cell_ref
 
 T = TypeVar("T")
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from qreport.catalog import Catalog
+from qreport.catalog.indicators import Catalog
 from qreport.model import Dataset, MajorRow, School
-from qreport.report.grid import Cell, Grid, Row, merged_down, school_chunks
-from qreport.report.numbers import NO_VALUE, format_value
+from qreport.report.numformat import NO_VALUE, format_value
 from qreport.report.spec import Item, MajorColumn, TableSpec, fill
+from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks
 
 
 @dataclass(frozen=True)

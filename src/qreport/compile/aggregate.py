@@ -11,10 +11,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qreport import formula
-from qreport.catalog import Catalog, Indicator
+from qreport.catalog.indicators import Catalog, Indicator, formula
 from qreport.model import MajorRow, Provenance, YearValue
-from qreport.packed import value_of
+from qreport.workbook.packed import value_of
 
 YEARS = ("previous", "current")
 

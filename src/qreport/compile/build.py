@@ -1,7 +1,7 @@
 """Compile a city: read every workbook in a folder, validate, check the set of schools, aggregate.
 
 `build()` computes and returns a `BuildResult`; writing files (dataset, tables, report) is done by the
-caller (the CLI, or a bureau's own script) with the writers of qreport.dataset, qreport.tables and
+caller (the CLI, or a bureau's own script) with the writers of qreport.compile.dataset, qreport.compile.summary and
 qreport.report.
 """
 
@@ -15,18 +15,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qreport.aggregate import Unit, aggregate, city_majors, city_samples, derive, majors_taught
-from qreport.catalog import Catalog, load_catalog
-from qreport.cells import display
-from qreport.config import Config, find_config
-from qreport.dataset import load_dataset, year_values
+from qreport.catalog.config import Config, find_config
+from qreport.catalog.indicators import Catalog, load_catalog
+from qreport.catalog.outline import Outline, load_outline
+from qreport.catalog.regions import SCHOOL, whole_of
+from qreport.check.validate import FileResult, validate_file
+from qreport.compile.aggregate import Unit, aggregate, city_majors, city_samples, derive, majors_taught
+from qreport.compile.dataset import load_dataset, year_values
 from qreport.errors import InputError
 from qreport.findings import Finding, finding
 from qreport.model import Dataset, Provenance, Region, School, YearValue
-from qreport.outline import Outline, load_outline
-from qreport.packed import Values
-from qreport.regions import SCHOOL, whole_of
-from qreport.validate import FileResult, validate_file
+from qreport.workbook.cells import display
+from qreport.workbook.packed import Values
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 # Spreadsheets in other formats a school might send: skipped with a notice, never guessed at.

@@ -23,7 +23,7 @@ from xml.etree.ElementTree import fromstring as fast_fromstring
 from defusedxml import ElementTree as SafeET
 from python_calamine import CalamineError, CalamineWorkbook
 
-from qreport.safety import MAX_TOTAL_UNCOMPRESSED, open_checked, refuse
+from qreport.workbook.safety import MAX_TOTAL_UNCOMPRESSED, open_checked, refuse
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

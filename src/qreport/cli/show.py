@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from qreport.cli.terminal import ERROR, STRONG, WARNING, Terminal
 from qreport.findings import Finding, counts
-from qreport.terminal import ERROR, STRONG, WARNING, Terminal
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from qreport.layout import NOT_APPLICABLE
+from qreport.workbook.layout import NOT_APPLICABLE
 
 Status = Literal["number", "text_number", "blank", "na", "not_number", "ambiguous"]
 

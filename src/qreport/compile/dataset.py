@@ -15,10 +15,10 @@ from typing import Any, TextIO
 
 from qreport import __version__
 from qreport.atomic import write_atomic
-from qreport.catalog import Catalog
+from qreport.catalog.indicators import Catalog
 from qreport.errors import InputError
 from qreport.model import Dataset, Provenance, YearValue
-from qreport.packed import value_of
+from qreport.workbook.packed import value_of
 
 FORMAT = "qreport-dataset/1"
 
@@ -58,7 +58,7 @@ class _Lazy(list):  # type: ignore[type-arg]
 
 
 def _school(dataset: Dataset, catalog: Catalog, index: int) -> dict[str, Any]:
-    from qreport.aggregate import majors_taught
+    from qreport.compile.aggregate import majors_taught
 
     s = dataset.schools[index]
     taught = majors_taught(s.majors)
@@ -71,7 +71,7 @@ def _school(dataset: Dataset, catalog: Catalog, index: int) -> dict[str, Any]:
 
 
 def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[str, Any]:
-    from qreport.aggregate import rule_text
+    from qreport.compile.aggregate import rule_text
 
     return {
         "format": FORMAT,

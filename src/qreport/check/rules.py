@@ -10,12 +10,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from qreport import layout
-from qreport.catalog import Catalog, Indicator
-from qreport.cells import display
+from qreport.catalog.indicators import Catalog, Indicator
+from qreport.catalog.outline import Outline
 from qreport.findings import Finding, finding
 from qreport.model import School
-from qreport.outline import Outline
+from qreport.workbook import layout
+from qreport.workbook.cells import display
 
 YEARS = ("previous", "current")
 YOY_FACTOR = 3

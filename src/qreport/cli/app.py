@@ -14,9 +14,9 @@ from typing import Annotated
 
 import typer
 
+from qreport.cli.options import Json, Previous, Quiet, Year
+from qreport.cli.terminal import ERROR, Terminal
 from qreport.errors import QreportError
-from qreport.options import Json, Previous, Quiet, Year
-from qreport.terminal import ERROR, Terminal
 
 app = typer.Typer(
     name="qreport",
@@ -42,9 +42,9 @@ def template(
     previous: Previous = None,
 ) -> None:
     """生成学校填报用的空白工作簿（可预填上年数据）。"""
-    from qreport.catalog import load_catalog
-    from qreport.dataset import load_dataset
-    from qreport.template import write_template
+    from qreport.catalog.indicators import load_catalog
+    from qreport.compile.dataset import load_dataset
+    from qreport.workbook.template import write_template
 
     if out_file.suffix.lower() != ".xlsx":
         err.line(("错误：", ERROR), f"输出文件应以 .xlsx 结尾（收到 {out_file.name}）。")
@@ -70,8 +70,8 @@ def validate(
     year: Year = None,
 ) -> None:
     """校验学校工作簿，指出需要修改的单元格。"""
-    from qreport.render import findings_listing, summary_line
-    from qreport.validate import validate_files
+    from qreport.check.validate import validate_files
+    from qreport.cli.show import findings_listing, summary_line
 
     try:
         result = validate_files(files, year or 2024)
@@ -90,7 +90,7 @@ def validate(
 
 
 def _annotate(result, folder: Path, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
-    from qreport.annotate import annotate
+    from qreport.workbook.annotate import annotate
 
     for r in result.results:
         if r.unreadable:
@@ -109,7 +109,7 @@ def init(
     year: Year = None,
 ) -> None:
     """在文件夹中写入带注释的 qreport.toml 和可编辑的叙述文字文件夹。"""
-    from qreport.scaffold import init_folder
+    from qreport.catalog.scaffold import init_folder
 
     try:
         written = init_folder(folder, year or 2024)
@@ -151,7 +151,7 @@ def build(
     quiet: Quiet = False,
 ) -> None:
     """读取文件夹中的全部工作簿，校验、汇总，写出 Word 报告和数据集。"""
-    from qreport.pipeline import BuildOptions, run_build
+    from qreport.cli.pipeline import BuildOptions, run_build
 
     paths = paths or []
     if not from_datasets and len(paths) != 1:

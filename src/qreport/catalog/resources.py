@@ -10,10 +10,10 @@ from pathlib import Path
 
 
 def templates_dir() -> Path:
-    packaged = Path(__file__).parent / "templates"
+    packaged = Path(__file__).parents[1] / "templates"
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / "templates"
+    checkout = Path(__file__).resolve().parents[3] / "templates"
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError("qreport 安装不完整：找不到 templates 目录。请重新安装 qreport。")

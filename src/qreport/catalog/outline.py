@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from qreport.catalog.resources import template_path
 from qreport.errors import ConfigError
-from qreport.resources import template_path
 
 CHAPTER_TITLES = ("人才培养", "服务贡献", "文化传承", "国际合作", "产教融合", "发展保障", "面临挑战")
 

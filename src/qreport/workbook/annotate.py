@@ -24,8 +24,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qreport.atomic import cannot_write, write_atomic
 from qreport.errors import InputError, UnreadableWorkbook
 from qreport.findings import Finding, counts
-from qreport.safety import open_checked
-from qreport.template import FONT_NAME, HEADER_FILL, fit_row_heights
+from qreport.workbook.safety import open_checked
+from qreport.workbook.template import FONT_NAME, HEADER_FILL, fit_row_heights
 
 SUMMARY_SHEET = "校验结果"
 SUMMARY_HEADERS = ("序号", "文件", "工作表", "单元格", "级别", "问题说明")

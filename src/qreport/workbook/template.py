@@ -22,11 +22,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qreport import formula, layout
 from qreport.atomic import write_atomic
-from qreport.catalog import Catalog, Indicator, Table
+from qreport.catalog.indicators import Catalog, Indicator, Table, formula
+from qreport.catalog.outline import CHAPTER_TITLES, load_outline
 from qreport.errors import InputError
-from qreport.outline import CHAPTER_TITLES, load_outline
+from qreport.workbook import layout
 
 HEADER_ROW = 3  # title, note, header; indicator rows follow
 FIRST_ROW = HEADER_ROW + 1

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qreport.atomic import Staged
-from qreport.builder import BuildResult, build
+from qreport.check.rules import picture_beside
+from qreport.cli.show import findings_listing, school_table, summary_line
+from qreport.cli.terminal import ERROR, WARNING, Terminal
+from qreport.compile.build import BuildResult, build
 from qreport.errors import InputError
 from qreport.findings import counts
-from qreport.render import findings_listing, school_table, summary_line
-from qreport.rules import picture_beside
-from qreport.terminal import ERROR, WARNING, Terminal
 
 
 @dataclass
@@ -43,7 +43,7 @@ def default_stem(result: BuildResult) -> str:
 def _compile(opts: BuildOptions, err: Terminal) -> BuildResult:
     outputs = [p for p in (opts.output, opts.dataset, opts.tables) if p]
     if opts.from_datasets:
-        from qreport.rollup import build_from_datasets
+        from qreport.compile.rollup import build_from_datasets
 
         return build_from_datasets(opts.from_datasets, config_path=opts.config)
     if opts.folder is None:
@@ -100,7 +100,7 @@ def _summary(result: BuildResult, err: Terminal, *, datasets: int = 0) -> None:
 
 def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None = None) -> list[Path]:
     """Write the dataset, the tables workbook, the report and the PDF: all of them, or none."""
-    from qreport.dataset import write_dataset
+    from qreport.compile.dataset import write_dataset
     from qreport.report import write_report
 
     stem = default_stem(result) + ("（草稿）" if result.dataset.draft else "")
@@ -110,7 +110,7 @@ def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None 
     with Staged() as stage:
         write_dataset(result.dataset, result.catalog, stage.path(dataset))
         if opts.tables:
-            from qreport.tables import write_tables
+            from qreport.compile.summary import write_tables
 
             write_tables(result.dataset, result.catalog, stage.path(opts.tables))
         staged_docx = stage.path(docx)

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qreport import layout
 from qreport.atomic import write_atomic
-from qreport.catalog import Catalog, load_catalog
+from qreport.catalog.indicators import Catalog, load_catalog
+from qreport.workbook import layout
 
 Value = float | int | str | None
 

@@ -1,7 +1,7 @@
 """The indicator catalog: one declarative TOML file per report year, checked strictly on load.
 
 Everything else (template, reader, validator, aggregator, report tables) reads this catalog; adding an
-indicator is a data edit in `catalogs/<year>.toml`.
+indicator is a data edit in `catalog/<year>.toml`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from qreport import formula
+from qreport.catalog import formula
 from qreport.errors import CatalogError, UnknownYear
 
-CATALOGS = Path(__file__).parent / "catalogs"  # shipped inside the package
+CATALOGS = Path(__file__).parent  # <year>.toml files, shipped inside the package
 
 Kind = Literal["int", "dec", "pct", "ratio"]
 InputKind = Literal["yes", "base", "derived"]
@@ -178,8 +178,7 @@ def _suggest(word: str, choices: list[str]) -> str:
 
 
 def available_years() -> list[int]:
-    folder = CATALOGS
-    return sorted(int(p.name.removesuffix(".toml")) for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(int(p.stem) for p in CATALOGS.glob("*.toml") if p.stem.isdigit())
 
 
 def parse_catalog(text: str, source: str = "catalog") -> Catalog:

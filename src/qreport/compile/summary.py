@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
 
 from qreport.atomic import write_atomic
-from qreport.catalog import Catalog, Indicator
+from qreport.catalog.indicators import Catalog, Indicator
 from qreport.model import Dataset
 
 HEAD = Font(name="宋体", bold=True)
@@ -45,7 +45,7 @@ def _cell(ws: Worksheet, value: object, font: Font = BODY, fmt: str | None = Non
 
 
 def _table_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog, table_id: str) -> None:
-    from qreport.aggregate import rule_text
+    from qreport.compile.aggregate import rule_text
 
     table = catalog.get_table(table_id)
     ws = wb.create_sheet(table.sheet)

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qreport import layout
-from qreport.catalog import Catalog, load_catalog
+from qreport.catalog.indicators import Catalog, load_catalog
+from qreport.catalog.outline import Outline, load_outline
+from qreport.check.rules import check_school
 from qreport.errors import UnreadableWorkbook
 from qreport.findings import Finding, sort_findings
 from qreport.model import School
-from qreport.outline import Outline, load_outline
-from qreport.reader import read_school
-from qreport.rules import check_school
+from qreport.workbook import layout
+from qreport.workbook.reader import read_school
 
 
 @dataclass

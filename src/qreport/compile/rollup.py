@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from qreport.aggregate import Unit, aggregate, city_majors, city_samples
-from qreport.builder import BuildResult, region_of
-from qreport.catalog import load_catalog
-from qreport.config import find_config, load_config
-from qreport.dataset import load_dataset, year_values
+from qreport.catalog.config import find_config, load_config
+from qreport.catalog.indicators import load_catalog
+from qreport.catalog.outline import load_outline
+from qreport.catalog.regions import member_of, whole_above, whole_of
+from qreport.compile.aggregate import Unit, aggregate, city_majors, city_samples
+from qreport.compile.build import BuildResult, region_of
+from qreport.compile.dataset import load_dataset, year_values
 from qreport.errors import InputError
 from qreport.findings import Finding
 from qreport.model import Dataset, School
-from qreport.outline import load_outline
-from qreport.regions import member_of, whole_above, whole_of
 
 
 def _unit(data: dict, source: Path) -> tuple[Unit, School]:

@@ -1,0 +1,1 @@
+"""Validation: the catalog's rules applied to what a workbook holds, as findings."""

@@ -1,0 +1,1 @@
+"""From schools to a region: aggregation, the build, roll-ups, the dataset file, summary tables."""

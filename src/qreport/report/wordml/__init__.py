@@ -1,0 +1,1 @@
+"""Raw WordprocessingML and DrawingML: table XML, streamed runs, native charts."""

@@ -214,7 +214,3 @@ def counts(findings: Iterable[Finding]) -> tuple[int, int]:
     """(errors, warnings)."""
     c = Counter(f.severity for f in findings)
     return c["error"], c["warning"]
-
-
-def as_json(findings: Iterable[Finding]) -> list[dict]:
-    return [f.model_dump() for f in findings]

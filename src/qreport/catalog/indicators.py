@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -94,7 +94,7 @@ class Catalog(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _stamp_tables(cls, data: dict) -> dict:
+    def _stamp_tables(cls, data: dict[str, Any]) -> dict[str, Any]:
         for t in data.get("table", []):
             for ind in t.get("indicators", []):
                 if isinstance(ind, dict):

@@ -11,7 +11,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qreport.catalog.indicators import Catalog, Indicator, formula
+from qreport.catalog import formula
+from qreport.catalog.indicators import Catalog, Indicator
 from qreport.model import MajorRow, Provenance, YearValue
 from qreport.workbook.packed import value_of
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qreport.catalog.config import Config, find_config
 from qreport.catalog.indicators import Catalog, load_catalog
@@ -182,7 +183,9 @@ def _identity_findings(
     return kept, out
 
 
-def _apply_previous(previous: dict, dataset: Dataset, catalog: Catalog, source: str) -> list[Finding]:
+def _apply_previous(
+    previous: dict[str, Any], dataset: Dataset, catalog: Catalog, source: str
+) -> list[Finding]:
     """The previous-year city column from last year's dataset; typed previous values checked against it."""
     if previous["year"] != catalog.previous_year:
         raise InputError(f"上年数据集 {source} 是 {previous['year']} 年的，本次编制 {catalog.year} 年，"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from qreport.catalog.config import find_config, load_config
 from qreport.catalog.indicators import load_catalog
@@ -22,7 +23,7 @@ from qreport.findings import Finding
 from qreport.model import Dataset, School
 
 
-def _unit(data: dict, source: Path) -> tuple[Unit, School]:
+def _unit(data: dict[str, Any], source: Path) -> tuple[Unit, School]:
     region = data.get("region") or {}
     name = str(region.get("name") or source.stem)
     majors = data.get("city_majors") or {}
@@ -40,13 +41,13 @@ def _unit(data: dict, source: Path) -> tuple[Unit, School]:
     return unit, school
 
 
-def _school_count(data: dict) -> int:
+def _school_count(data: dict[str, Any]) -> int:
     """Schools behind a lower dataset: its own count, or (written before counts were kept) its list."""
     count = data.get("school_count")
     return count if isinstance(count, int) else len(data.get("schools") or [])
 
 
-def _whole(data: dict) -> str:
+def _whole(data: dict[str, Any]) -> str:
     """What a lower dataset calls its region (全市, 全盟): as written, or from the region's name."""
     whole = (data.get("wording") or {}).get("whole")
     return (

@@ -82,28 +82,28 @@ class Num(float):
         except ZeroDivisionError:
             return MISSING
 
-    def __add__(self, o):  # type: ignore[no-untyped-def,override]
+    def __add__(self, o):  # type: ignore[no-untyped-def]
         return self._op(o, lambda a, b: a + b)
 
-    def __radd__(self, o):  # type: ignore[no-untyped-def,override]
+    def __radd__(self, o):  # type: ignore[no-untyped-def]
         return self._op(o, lambda a, b: b + a)
 
-    def __sub__(self, o):  # type: ignore[no-untyped-def,override]
+    def __sub__(self, o):  # type: ignore[no-untyped-def]
         return self._op(o, lambda a, b: a - b)
 
-    def __rsub__(self, o):  # type: ignore[no-untyped-def,override]
+    def __rsub__(self, o):  # type: ignore[no-untyped-def]
         return self._op(o, lambda a, b: b - a)
 
-    def __mul__(self, o):  # type: ignore[no-untyped-def,override]
+    def __mul__(self, o):  # type: ignore[no-untyped-def]
         return self._op(o, lambda a, b: a * b)
 
-    def __rmul__(self, o):  # type: ignore[no-untyped-def,override]
+    def __rmul__(self, o):  # type: ignore[no-untyped-def]
         return self._op(o, lambda a, b: b * a)
 
-    def __truediv__(self, o):  # type: ignore[no-untyped-def,override]
+    def __truediv__(self, o):  # type: ignore[no-untyped-def]
         return self._op(o, lambda a, b: a / b)
 
-    def __rtruediv__(self, o):  # type: ignore[no-untyped-def,override]
+    def __rtruediv__(self, o):  # type: ignore[no-untyped-def]
         return self._op(o, lambda a, b: b / a)
 
 

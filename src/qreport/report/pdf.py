@@ -27,7 +27,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 from lxml import etree
 
@@ -153,7 +153,7 @@ def _fill_empty_tocs(xml: bytes) -> bytes | None:
     changed = False
 
     # Complex fields (w:fldChar begin/separate/end), which may nest and span paragraphs.
-    stack: list[dict] = []
+    stack: list[dict[str, Any]] = []
     for el in list(root.iter(f"{{{_W}}}fldChar", f"{{{_W}}}instrText", f"{{{_W}}}t")):
         tag = etree.QName(el).localname
         if tag == "t":
@@ -201,7 +201,7 @@ def _fill_empty_tocs(xml: bytes) -> bytes | None:
 
     if not changed:
         return None
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return cast(bytes, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _is_toc(instr: str) -> bool:

@@ -7,7 +7,9 @@ styles themselves (Word and WPS ignore `w:ascii` for Chinese characters).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -124,7 +126,7 @@ def _style(doc: Document, name: str, *, base: str | None = BODY) -> ParagraphSty
         style.quick_style = True
     if base and name != base:
         style.base_style = doc.styles[base]
-    return style  # type: ignore[return-value]
+    return cast(ParagraphStyle, style)
 
 
 def _font(
@@ -290,10 +292,10 @@ def cache_style_ids(doc: Document) -> None:
     do not change once set up, so the answer for a name can be remembered.
     """
     part = doc.part
-    resolve = part.get_style_id
+    resolve: Callable[[object, object], str | None] = part.get_style_id
     known: dict[tuple[str, object], str | None] = {}
 
-    def get_style_id(style_or_name, style_type):  # type: ignore[no-untyped-def]
+    def get_style_id(style_or_name: object, style_type: object) -> str | None:
         if not isinstance(style_or_name, str):
             return resolve(style_or_name, style_type)
         key = (style_or_name, style_type)

@@ -84,7 +84,7 @@ def _anchor(ws: Worksheet, ref: str) -> str:
     """The top-left cell of the merged range holding `ref` (only that cell can take a comment)."""
     for rng in ws.merged_cells.ranges:
         if ref in rng:
-            return rng.start_cell.coordinate
+            return str(rng.start_cell.coordinate)
     return ref
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.outline import normalize_section
@@ -69,7 +70,9 @@ class _Reader:
             return None
         return self._interpret(parse_cell(value), cell, ind, where)
 
-    def _interpret(self, parsed: Parsed, cell: Cell, ind: Indicator | None, where: dict) -> float | None:
+    def _interpret(
+        self, parsed: Parsed, cell: Cell, ind: Indicator | None, where: dict[str, Any]
+    ) -> float | None:
         raw = str(cell.value)
         if parsed.status in ("blank", "na"):
             return None
@@ -181,7 +184,9 @@ class _Reader:
             values[ind.id] = yv
         school.values, school.cells = values, refs
 
-    def _locate_ids(self, sheet: Sheet, header: int, columns: dict[str, int], located: dict) -> None:
+    def _locate_ids(
+        self, sheet: Sheet, header: int, columns: dict[str, int], located: dict[str, Any]
+    ) -> None:
         id_col = columns[layout.ID_HEADER]
         for (row, col), value in sheet.values.items():
             if col != id_col or row <= header or not isinstance(value, str):

@@ -23,7 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qreport.atomic import write_atomic
-from qreport.catalog.indicators import Catalog, Indicator, Table, formula
+from qreport.catalog import formula
+from qreport.catalog.indicators import Catalog, Indicator, Table
 from qreport.catalog.outline import CHAPTER_TITLES, load_outline
 from qreport.errors import InputError
 from qreport.workbook import layout
@@ -566,7 +567,9 @@ def _lists_sheet(wb: Workbook) -> None:
 # Public
 
 
-def previous_values(catalog: Catalog, dataset: Mapping[str, Any], school: str | None) -> tuple[str, dict]:
+def previous_values(
+    catalog: Catalog, dataset: Mapping[str, Any], school: str | None
+) -> tuple[str, dict[str, Any]]:
     """(school name, {id: current value}) of one school of last year's dataset."""
     if not isinstance(dataset, Mapping) or not isinstance(dataset.get("schools"), list):
         raise InputError(

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from xml.etree.ElementTree import Element, ParseError
 from xml.etree.ElementTree import fromstring as fast_fromstring
 
@@ -130,7 +131,9 @@ class _Package:
         try:
             if _plain_xml(data):
                 return fast_fromstring(data)
-            return SafeET.fromstring(data)  # raises EntitiesForbidden on any entity declaration
+            return cast(
+                Element, SafeET.fromstring(data)
+            )  # raises EntitiesForbidden on any entity declaration
         except ParseError as exc:
             raise refuse("corrupt", self.path, detail=f"{name}: {exc}") from None
         except Exception as exc:  # defusedxml raises DTDForbidden / EntitiesForbidden

@@ -140,7 +140,7 @@ _AFTER_UPDATE_FIELDS = (
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
+    return str(etree.QName(el).localname)
 
 
 def child(parent: etree._Element, tag: str, order: Sequence[str]) -> etree._Element:

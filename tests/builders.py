@@ -578,3 +578,17 @@ def to_shared_strings(path: Path, *, rich: bool = False, phonetic: bool = False)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
             zf.writestr(name, data)
+
+
+# Words a Chinese user meets in any Chinese software manual: product and format names, the program.
+PROPER_NAMES = {"qreport", "Word", "Excel", "WPS", "LibreOffice", "JSON", "XML", "PDF", "CPU"}
+PROPER_NAMES |= {"Markdown", "URL", "Ctrl", "MB"}
+_FILE_NAME = re.compile(r"[\w.\-/]*\.(?:xlsx|xlsm|xls|et|json|docx|toml|md|pdf|png)\b")
+_OPTION = re.compile(r"(?<![\w])--?[a-z][\w-]*")
+
+
+def english_words(text: str, allowed: set[str] = frozenset()) -> set[str]:  # type: ignore[assignment]
+    """ASCII words left once option names, file names, proper names, `allowed` words and what the
+    user typed (quoted “…”) are removed: what a Chinese user should never have to read."""
+    text = _OPTION.sub(" ", _FILE_NAME.sub(" ", re.sub(r"“[^”]*”", " ", text)))
+    return {w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in PROPER_NAMES | allowed}

@@ -341,6 +341,33 @@ def test_entities_are_refused_as_unsafe_never_expanded(hostile: dict[str, Path],
     assert "lol" not in info.value.message and "root:" not in info.value.message
 
 
+@pytest.mark.parametrize("name", IDS)
+def test_refusals_are_chinese_without_library_words(
+    hostile: dict[str, Path], name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No library's English (calamine's "Cfb error", zipfile's "Bad magic number") reaches a user;
+    QREPORT_DEBUG=1 adds the original for a maintainer."""
+    monkeypatch.delenv("QREPORT_DEBUG", raising=False)
+    (message,) = [f.message for f in validate_files([hostile[name]]).findings]
+    assert not builders.english_words(message), message
+
+
+def test_a_real_xlsx_under_another_name_is_read_by_its_content(tmp_path: Path) -> None:
+    good = builders.good_school(tmp_path)
+    renamed = good.with_suffix(".xls")
+    good.rename(renamed)
+    result = validate_files([renamed])
+    assert result.results[0].school is not None and not result.unreadable
+
+
+def test_debug_shows_the_original_library_message(
+    hostile: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QREPORT_DEBUG", "1")
+    (message,) = [f.message for f in validate_files([hostile["malformed_sheet"]]).findings]
+    assert "原始信息" in message
+
+
 def test_subprocess_refusals_exit_2_without_traceback(hostile: dict[str, Path]) -> None:
     paths = [hostile[n] for n in ("missing", "encrypted", "zip_bomb", "billion_laughs_utf16", "legacy_xls")]
     proc = subprocess.run(

@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
+
+def debug() -> bool:
+    """QREPORT_DEBUG=1: show tracebacks and the library's own words beside the Chinese messages."""
+    return bool(os.environ.get("QREPORT_DEBUG"))
+
+
+def original(exc: BaseException, where: str = "") -> str:
+    """A library's own (English) description of a failure, for a Chinese message: only when debugging."""
+    place = f"{where}: " if where else ""
+    return f"；原始信息：{place}{type(exc).__name__}: {exc}" if debug() else ""
+
 
 class QreportError(Exception):
     """A failure the user can fix; `message` is Chinese and says what to do."""

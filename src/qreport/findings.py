@@ -18,6 +18,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     # files that cannot be read at all (exit 2)
     "file_missing": ("error", "找不到文件。请检查路径是否正确。"),
     "not_a_file": ("error", "这是一个文件夹，不是工作簿。请指定 .xlsx 文件。"),
+    "no_permission": ("error", "没有读取该文件的权限。请把文件复制到自己的文件夹，或请管理员开放读取权限。"),
     "empty_file": ("error", "文件是空的（0 字节）。请重新保存或重新导出该工作簿。"),
     "not_xlsx": (
         "error",

@@ -14,11 +14,12 @@ from typing import Annotated
 
 import typer
 
-from qreport.cli.options import Json, Previous, Quiet, Year
+from qreport.cli.options import Json, Previous, Quiet, Year, path_argument, path_option
 from qreport.cli.terminal import ERROR, Terminal
-from qreport.errors import QreportError
+from qreport.cli.usage import Typer
+from qreport.errors import QreportError, debug
 
-app = typer.Typer(
+app = Typer(
     name="qreport",
     help="中等职业教育质量年度报告编制工具：生成学校填报表、校验、全市汇总并生成 Word 报告。",
     add_completion=False,
@@ -29,6 +30,24 @@ out = Terminal()
 err = Terminal(stderr=True)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from qreport import __version__
+
+        print(f"qreport {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="显示版本号并退出。"),
+    ] = False,
+) -> None:
+    """中等职业教育质量年度报告编制工具：生成学校填报表、校验、全市汇总并生成 Word 报告。"""
+
+
 def fail(exc: QreportError) -> typer.Exit:
     err.line(("错误：", ERROR), exc.message)
     return typer.Exit(2)
@@ -36,9 +55,9 @@ def fail(exc: QreportError) -> typer.Exit:
 
 @app.command()
 def template(
-    out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="要生成的空白填报表。")],
+    out_file: Annotated[Path, path_argument(metavar="填报表.xlsx", help="要生成的空白填报表。")],
     year: Year = None,
-    school: Annotated[str | None, typer.Option("--school", help="预填学校名称。")] = None,
+    school: Annotated[str | None, typer.Option("--school", metavar="学校名称", help="预填学校名称。")] = None,
     previous: Previous = None,
 ) -> None:
     """生成学校填报用的空白工作簿（可预填上年数据）。"""
@@ -60,12 +79,13 @@ def template(
 
 @app.command()
 def validate(
-    files: Annotated[
-        list[Path], typer.Argument(metavar="FILE.xlsx...", help="要校验的学校工作簿（可多个）。")
-    ],
+    files: Annotated[list[Path], path_argument(metavar="工作簿.xlsx", help="要校验的学校工作簿（可多个）。")],
     json_out: Json = False,
     annotate: Annotated[
-        Path | None, typer.Option("--annotate", help="把标出问题单元格的副本写到此文件夹（不改动原文件）。")
+        Path | None,
+        path_option(
+            "--annotate", metavar="文件夹", help="把标出问题单元格的副本写到此文件夹（不改动原文件）。"
+        ),
     ] = None,
     year: Year = None,
 ) -> None:
@@ -105,7 +125,7 @@ def _annotate(result, folder: Path, *, quiet: bool) -> None:  # type: ignore[no-
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="存放各校工作簿的文件夹。")],
+    folder: Annotated[Path, path_argument(metavar="文件夹", help="存放各校工作簿的文件夹。")],
     year: Year = None,
 ) -> None:
     """在文件夹中写入带注释的 qreport.toml 和可编辑的叙述文字文件夹。"""
@@ -123,19 +143,25 @@ def init(
 def build(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(
-            metavar="DIR", help="存放各校工作簿的文件夹；与 --from-datasets 连用时为下级数据集 JSON。"
+        path_argument(
+            metavar="文件夹", help="存放各校工作簿的文件夹；与 --from-datasets 连用时为下级数据集 JSON。"
         ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Word 报告的文件名。")] = None,
-    dataset: Annotated[Path | None, typer.Option("--dataset", help="数据集 JSON 的文件名。")] = None,
+    output: Annotated[
+        Path | None, path_option("-o", "--output", metavar="报告.docx", help="Word 报告的文件名。")
+    ] = None,
+    dataset: Annotated[
+        Path | None, path_option("--dataset", metavar="数据集.json", help="数据集 JSON 的文件名。")
+    ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="配置文件（默认 DIR/qreport.toml）。")
+        Path | None,
+        path_option("--config", metavar="配置.toml", help="配置文件（默认为文件夹中的 qreport.toml）。"),
     ] = None,
     previous: Previous = None,
     draft: Annotated[bool, typer.Option("--draft", help="有错误也生成报告（标为草稿）。")] = False,
     tables: Annotated[
-        Path | None, typer.Option("--tables", help="另存各汇总表及各校明细的 Excel 工作簿。")
+        Path | None,
+        path_option("--tables", metavar="汇总表.xlsx", help="另存各汇总表及各校明细的 Excel 工作簿。"),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice）。")] = False,
     from_datasets: Annotated[
@@ -145,7 +171,8 @@ def build(
         ),
     ] = False,
     workers: Annotated[
-        int | None, typer.Option("--workers", help="并行读取的进程数（默认为 CPU 核数）。")
+        int | None,
+        typer.Option("--workers", metavar="正整数", min=1, help="并行读取的进程数（默认为 CPU 核数）。"),
     ] = None,
     json_out: Json = False,
     quiet: Quiet = False,
@@ -182,7 +209,7 @@ def main() -> None:
         err.line("已中断，未写出不完整的文件。")
         sys.exit(130)
     except Exception as exc:  # a bug, not bad input: say so in Chinese; QREPORT_DEBUG=1 shows the traceback
-        if os.environ.get("QREPORT_DEBUG"):
+        if debug():
             raise
         err.line(
             ("qreport 内部错误", ERROR),

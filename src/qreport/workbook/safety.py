@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from qreport.errors import UnreadableWorkbook
+from qreport.errors import UnreadableWorkbook, original
 from qreport.findings import CODES
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -37,18 +37,21 @@ def open_checked(path: Path) -> zipfile.ZipFile:
     size = path.stat().st_size
     if size == 0:
         raise refuse("empty_file", path)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        if head == OLE_MAGIC:
-            fh.seek(0)
-            body = fh.read(min(size, 4 * 1024 * 1024))
-            raise refuse("encrypted" if _is_encrypted_ole(body) else "legacy_xls", path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if head == OLE_MAGIC:
+                fh.seek(0)
+                body = fh.read(min(size, 4 * 1024 * 1024))
+                raise refuse("encrypted" if _is_encrypted_ole(body) else "legacy_xls", path)
+    except PermissionError:
+        raise refuse("no_permission", path) from None
     if not zipfile.is_zipfile(path):
         raise refuse("not_xlsx", path)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise refuse("corrupt", path, detail=str(exc)) from None
+        raise refuse("corrupt", path, detail="压缩包结构不完整" + original(exc)) from None
     try:
         _check_sizes(zf, path)
         if "xl/workbook.xml" not in zf.namelist():

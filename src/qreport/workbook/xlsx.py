@@ -11,6 +11,7 @@ zip header claims.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -24,6 +25,7 @@ from xml.etree.ElementTree import fromstring as fast_fromstring
 from defusedxml import ElementTree as SafeET
 from python_calamine import CalamineError, CalamineWorkbook
 
+from qreport.errors import original
 from qreport.workbook.safety import MAX_TOTAL_UNCOMPRESSED, open_checked, refuse
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -135,10 +137,12 @@ class _Package:
                 Element, SafeET.fromstring(data)
             )  # raises EntitiesForbidden on any entity declaration
         except ParseError as exc:
-            raise refuse("corrupt", self.path, detail=f"{name}: {exc}") from None
+            raise refuse("corrupt", self.path, detail="内部文件不完整" + original(exc, name)) from None
         except Exception as exc:  # defusedxml raises DTDForbidden / EntitiesForbidden
             if type(exc).__module__.startswith("defusedxml"):
-                raise refuse("corrupt", self.path, detail=f"{name} 含有不安全的 XML 结构") from None
+                raise refuse(
+                    "corrupt", self.path, detail="含有不安全的 XML 结构" + original(exc, name)
+                ) from None
             raise
 
     def rels(self, part: str) -> dict[str, str]:
@@ -293,7 +297,8 @@ def read_workbook(
                 part = rels.get(sh.get(f"{NS_REL}id", ""), "")
                 if part in parts and (only is None or name in only):
                     wanted.append((name, part))  # not: a chart sheet, a dangling entry, a sheet no rule reads
-            values = CalamineWorkbook.from_path(str(path)) if wanted else None
+            # read by content, not by name: a real .xlsx saved under another name is still read as one
+            values = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())) if wanted else None
             sheets: dict[str, Sheet] = {}
             for name, part in wanted:
                 assert values is not None
@@ -311,5 +316,7 @@ def read_workbook(
             zlib.error,
             CalamineError,
         ) as exc:
-            raise refuse("corrupt", path, detail=str(exc) or type(exc).__name__) from None
+            raise refuse(
+                "corrupt", path, detail="内容不完整或不是 Excel 保存的格式" + original(exc)
+            ) from None
     return sheets

@@ -29,8 +29,10 @@ Previous = Annotated[
 
 def path_option(*names: str, metavar: str, help: str) -> typer.models.OptionInfo:
     """A path option: Chinese metavar, no checks by the parser."""
-    return typer.Option(*names, metavar=metavar, help=help, readable=False)
+    option: typer.models.OptionInfo = typer.Option(*names, metavar=metavar, help=help, readable=False)
+    return option
 
 
 def path_argument(*, metavar: str, help: str) -> typer.models.ArgumentInfo:
-    return typer.Argument(metavar=metavar, help=help, readable=False)
+    argument: typer.models.ArgumentInfo = typer.Argument(metavar=metavar, help=help, readable=False)
+    return argument

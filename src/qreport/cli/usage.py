@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - older typer depends on click itself
     from click import Context, Parameter  # type: ignore[no-redef]
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
+Function = TypeVar("Function", bound=Callable[..., Any])
 HELP_TEXT = "显示本帮助并退出。"
 WIDTH = 100  # help pages wrap long descriptions at this many terminal columns
 
@@ -269,5 +270,8 @@ class Typer(typer.Typer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cls=Group, rich_markup_mode=None, **kwargs)
 
-    def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any) -> Any:
-        return super().command(*args, cls=cls or Command, **kwargs)
+    def command(
+        self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any
+    ) -> Callable[[Function], Function]:
+        decorator: Callable[[Function], Function] = super().command(*args, cls=cls or Command, **kwargs)
+        return decorator

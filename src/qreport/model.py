@@ -96,6 +96,8 @@ class School:
     na: dict[str, set[str]] = field(default_factory=dict)  # "previous"/"current" -> ids typed as `-` or `/`
     cells: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # id -> {"previous": "人才培养!E5"}
     majors: list[MajorRow] = field(default_factory=list)
+    # list sheet -> {header text: column number} as found in this workbook (columns may be inserted)
+    columns: dict[str, dict[str, int]] = field(default_factory=dict)
     has_majors_sheet: bool = False
     texts: list[TextBlock] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)

@@ -37,6 +37,8 @@ class Indicator(BaseModel):
     le: str | None = None
     sum_of: tuple[str, ...] = ()
     required: bool = False
+    # must equal what the 专业设置 sheet lists: the majors taught this year, or the sum of 本年在校生数
+    listed: Literal["majors", "students"] | None = None
     # filled in by the catalog from the table the indicator belongs to
     table: str = ""
     sheet: str = ""
@@ -72,6 +74,8 @@ class Indicator(BaseModel):
             raise ValueError(f'{self.id}: 只有 input = "derived" 的指标有 formula')
         if self.formula is not None:
             formula.parse(self.formula)
+        if self.listed is not None and self.input == "derived":
+            raise ValueError(f"{self.id}: listed 只用于填报的指标")
         return self
 
 

@@ -16,6 +16,7 @@ from qreport.findings import Finding, finding
 from qreport.model import School
 from qreport.workbook import layout
 from qreport.workbook.cells import display
+from qreport.workbook.xlsx import cell_ref
 
 YEARS = ("previous", "current")
 YOY_FACTOR = 3
@@ -36,6 +37,13 @@ def _where(school: School, ind: Indicator, which: str) -> dict[str, str | None]:
         return {"sheet": ind.sheet, "cell": None, "indicator": ind.id}
     sheet, _, cell = ref.rpartition("!")
     return {"sheet": sheet, "cell": cell, "indicator": ind.id}
+
+
+def _list_cell(school: School, sheet: str, header: str, row: int) -> dict[str, str | None]:
+    """Where the column headed `header` of a list sheet meets `row`: the column as found in this
+    workbook (a school may insert columns), or where the template puts it."""
+    col = school.columns.get(sheet, {}).get(header) or layout.LIST_HEADERS[sheet].index(header) + 1
+    return {"sheet": sheet, "cell": cell_ref(row, col)}
 
 
 def _column(catalog: Catalog, which: str) -> str:
@@ -142,7 +150,7 @@ def major_codes(school: School, catalog: Catalog, outline: Outline) -> Iterator[
     seen: dict[str, int] = {}
     sheet = layout.MAJORS_SHEET
     for m in school.majors:
-        at = {"sheet": sheet, "cell": f"A{m.row}"}
+        at = _list_cell(school, sheet, "专业代码", m.row)
         if not MAJOR_CODE.match(m.code):
             yield finding("major_code_format", school.file, **at, value=m.code)
             continue
@@ -155,46 +163,46 @@ def major_codes(school: School, catalog: Catalog, outline: Outline) -> Iterator[
             yield finding("major_duplicate", school.file, **at, value=m.code, other=seen[m.code])
         seen.setdefault(m.code, m.row)
         if not m.name:
-            yield finding("major_name_missing", school.file, sheet=sheet, cell=f"B{m.row}", value=m.code)
+            yield finding("major_name_missing", school.file, **_list_cell(school, sheet, "专业名称", m.row),
+                          value=m.code)  # fmt: skip
         if m.adjustment and m.adjustment not in layout.ADJUST_CHOICES:
-            yield finding("major_adjust_invalid", school.file, sheet=sheet, cell=f"G{m.row}", value=m.adjustment,
-                          choices="、".join(layout.ADJUST_CHOICES))  # fmt: skip
+            yield finding("major_adjust_invalid", school.file, **_list_cell(school, sheet, "调整情况", m.row),
+                          value=m.adjustment, choices="、".join(layout.ADJUST_CHOICES))  # fmt: skip
+
+
+def _listed(school: School, what: str) -> float | None:
+    """What the 专业设置 sheet says for a `listed` indicator, or None when it says nothing."""
+    if what == "majors":
+        return len({m.code for m in school.majors if m.open_current})
+    students = [m.students for m in school.majors if m.students is not None]
+    return sum(students) if students else None
 
 
 def majors_cross_check(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
-    """`majors` and `fulltime_students` against the rows of 专业设置."""
+    """Indicators the catalog declares `listed` against the rows of 专业设置."""
     if not school.majors:
         return
-    listed = len({m.code for m in school.majors if m.open_current})
-    typed = school.values.get("majors")
-    if (
-        "majors" in catalog.by_id
-        and typed is not None
-        and typed.current is not None
-        and typed.current != listed
-    ):
-        yield finding("majors_count_mismatch", school.file, **_where(school, catalog["majors"], "current"),
-                      typed=display(typed.current), listed=listed)  # fmt: skip
-    students = [m.students for m in school.majors if m.students is not None]
-    total = school.values.get("fulltime_students")
-    if (
-        students
-        and total is not None
-        and total.current is not None
-        and abs(sum(students) - total.current) > TOLERANCE
-    ):
-        yield finding("majors_students_mismatch", school.file, **_where(school, catalog["fulltime_students"], "current"),
-                      listed=display(sum(students)), typed=display(total.current))  # fmt: skip
+    for ind in catalog.typed:
+        typed = school.values.get(ind.id)
+        if ind.listed is None or typed is None or typed.current is None:
+            continue
+        listed = _listed(school, ind.listed)
+        if listed is None or abs(listed - typed.current) <= TOLERANCE:
+            continue
+        code = "majors_count_mismatch" if ind.listed == "majors" else "majors_students_mismatch"
+        yield finding(code, school.file, **_where(school, ind, "current"), typed=display(typed.current),
+                      listed=display(listed))  # fmt: skip
 
 
 def texts(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    sheet = layout.TEXT_SHEET
     for t in school.texts:
         if t.section not in outline:
             choices = "、".join(s for s in outline.numbers if s.count(".") == 1)
-            yield finding("section_unknown", school.file, sheet=layout.TEXT_SHEET, cell=f"A{t.row}",
+            yield finding("section_unknown", school.file, **_list_cell(school, sheet, "章节", t.row),
                           value=t.section or "（空）", choices=choices)  # fmt: skip
         elif not t.content:
-            yield finding("text_empty", school.file, sheet=layout.TEXT_SHEET, cell=f"B{t.row}", row=t.row)
+            yield finding("text_empty", school.file, **_list_cell(school, sheet, "内容", t.row), row=t.row)
 
 
 def picture_beside(folder: Path, name: str) -> Path | None:
@@ -208,15 +216,15 @@ def picture_beside(folder: Path, name: str) -> Path | None:
 
 def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
     folder = Path(school.path or school.file).parent
+    sheet = layout.CASES_SHEET
     for c in school.cases:
         missing = [name for name, v in (("标题", c.title), ("正文", c.body)) if not v]
         if missing:
-            yield finding("case_incomplete", school.file, sheet=layout.CASES_SHEET, cell=f"B{c.row}",
+            yield finding("case_incomplete", school.file, **_list_cell(school, sheet, "标题", c.row),
                           missing="、".join(missing))  # fmt: skip
         if c.image and c.row not in school.pictures and picture_beside(folder, c.image) is None:
-            yield finding(
-                "case_image_missing", school.file, sheet=layout.CASES_SHEET, cell=f"D{c.row}", value=c.image
-            )
+            yield finding("case_image_missing", school.file, **_list_cell(school, sheet, "图片", c.row),
+                          value=c.image)  # fmt: skip
 
 
 Rule = Callable[[School, Catalog, Outline], Iterator[Finding]]

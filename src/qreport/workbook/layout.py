@@ -38,6 +38,7 @@ CASES_HEADERS = ("章", "标题", "正文", "图片", "图片说明")
 CHAPTERS = range(1, 8)
 
 LIST_SHEETS = (MAJORS_SHEET, TEXT_SHEET, CASES_SHEET)
+LIST_HEADERS = {MAJORS_SHEET: MAJORS_HEADERS, TEXT_SHEET: TEXT_HEADERS, CASES_SHEET: CASES_HEADERS}
 
 # Typed "no value" markers: not applicable, counts as no value (not zero).
 NOT_APPLICABLE = ("-", "/", "—", "－", "／", "–")

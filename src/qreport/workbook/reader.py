@@ -216,7 +216,7 @@ class _Reader:
 
     # -- list sheets -------------------------------------------------------------------------------
     def list_rows(
-        self, sheets: dict[str, Sheet], name: str, headers: tuple[str, ...]
+        self, sheets: dict[str, Sheet], school: School, name: str, headers: tuple[str, ...]
     ) -> Iterator[tuple[Sheet, int, dict[str, int]]]:
         sheet = sheets.get(name)
         if sheet is None:
@@ -233,6 +233,7 @@ class _Reader:
         if missing:
             return
         cols = {h: columns[norm(h)] for h in headers}
+        school.columns[name] = cols
         for row in sorted({r for (r, _c) in sheet.values if r > header}):
             if any(_text(sheet.value(row, c)) for c in cols.values()) or row in sheet.pictures:
                 yield sheet, row, cols
@@ -240,7 +241,7 @@ class _Reader:
     def read_majors(self, sheets: dict[str, Sheet], school: School) -> None:
         school.has_majors_sheet = layout.MAJORS_SHEET in sheets
         h = layout.MAJORS_HEADERS
-        for sheet, row, cols in self.list_rows(sheets, layout.MAJORS_SHEET, h):
+        for sheet, row, cols in self.list_rows(sheets, school, layout.MAJORS_SHEET, h):
             num = [self.number(sheet, row, cols[header], None) for header in h[3:6]]
             year_text = _text(sheet.value(row, cols[h[2]]))
             year_digits = re.sub(r"\D", "", year_text)
@@ -252,14 +253,14 @@ class _Reader:
             ))  # fmt: skip
 
     def read_texts(self, sheets: dict[str, Sheet], school: School) -> None:
-        for sheet, row, cols in self.list_rows(sheets, layout.TEXT_SHEET, layout.TEXT_HEADERS):
+        for sheet, row, cols in self.list_rows(sheets, school, layout.TEXT_SHEET, layout.TEXT_HEADERS):
             section = normalize_section(_text(sheet.value(row, cols["章节"])))
             content = _text(sheet.value(row, cols["内容"]), strip=False).strip()
             school.texts.append(TextBlock(section=section, content=content, row=row))
 
     def read_cases(self, sheets: dict[str, Sheet], school: School) -> None:
         h = layout.CASES_HEADERS
-        for sheet, row, cols in self.list_rows(sheets, layout.CASES_SHEET, h):
+        for sheet, row, cols in self.list_rows(sheets, school, layout.CASES_SHEET, h):
             raw_chapter = _text(sheet.value(row, cols[h[0]]))
             chapter = int(raw_chapter) if raw_chapter.isdigit() else 0
             if chapter not in layout.CHAPTERS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from qreport.catalog.indicators import load_catalog
 from qreport.compile.aggregate import Unit, aggregate, derive, majors_taught
+from qreport.exact import exact
 from qreport.model import MajorRow, YearValue
 
 CATALOG = load_catalog(2024)
@@ -84,13 +85,15 @@ def test_rates_are_recomputed_not_averaged() -> None:
     assert "不取各校比率的平均" in prov["dual_teacher_rate"]["current"].rule
 
 
-def test_satisfaction_weighted_by_respondents_only_when_all_gave_them() -> None:
+def test_satisfaction_weighted_by_respondents_of_the_schools_that_gave_them() -> None:
     city, _ = aggregate(SCHOOLS, CATALOG)
     assert city["sat_students"].current == pytest.approx(independent("sat_students", "current"))
     partial = [SCHOOLS[0], Unit("丁校", SCHOOLS[1].values, {}, SCHOOLS[1].majors)]
     city, prov = aggregate(partial, CATALOG)
-    assert city["sat_students"].current is None
-    assert "丁校" in prov["sat_students"]["current"].note
+    assert city["sat_students"].current == 87.6  # 甲校 alone: 丁校 gave no respondents
+    p = prov["sat_students"]["current"]
+    assert p.schools == ["甲校"] and p.missing == ["丁校"] and p.count == 1
+    assert p.partial(city["sat_students"].current)
     assert city["sat_students"].previous is None  # the survey sheet has no previous-year column
 
 
@@ -139,7 +142,7 @@ def test_school_order_never_changes_a_city_value(units, rnd) -> None:  # type: i
     rnd.shuffle(shuffled)
     a, _ = aggregate(units, CATALOG)
     b, _ = aggregate(shuffled, CATALOG)
-    assert a == b  # exact equality: fsum makes sums order-independent
+    assert a == b  # exact equality: exact sums are order-independent
 
 
 @settings(max_examples=60, deadline=None)
@@ -149,5 +152,57 @@ def test_city_sums_equal_the_sum_of_schools(units) -> None:  # type: ignore[no-u
     for ind in ("graduates", "special_funds", "fulltime_students"):
         for which in ("previous", "current"):
             present = [u.values[ind].get(which) for u in units if u.values[ind].get(which) is not None]
-            expected = math.fsum(present) if present else None
-            assert city[ind].get(which) == expected
+            expected = float(sum(map(exact, present), Fraction(0))) if present else None
+            assert city[ind].get(which) == expected  # exact: the typed decimals, not their binary sum
+
+
+def test_a_ratio_takes_only_schools_with_every_operand() -> None:
+    """市职校 typed `-` for 专业教师数: its 双师型教师数 must not enter the city 双师型教师比例."""
+    a = unit("甲", {"dual_teachers": (10, 20), "major_teachers": (40, 40)})
+    b = Unit("乙", derive({"dual_teachers": YearValue(50, 200), "major_teachers": YearValue(60, None)}, CATALOG),
+             {}, {}, na={"current": {"major_teachers"}})  # fmt: skip
+    city, prov = aggregate([a, b], CATALOG)
+    assert city["dual_teacher_rate"].current == 50.0  # 20 / 40, not 220 / 40
+    assert city["dual_teacher_rate"].previous == 60.0  # both schools: 60 / 100
+    p = prov["dual_teacher_rate"]["current"]
+    assert (
+        p.schools == ["甲"] and p.missing == ["乙"] and p.parts == {"dual_teachers": 20, "major_teachers": 40}
+    )
+    assert prov["dual_teacher_rate"]["previous"].missing == []
+    # a `-` covers a sum (nothing to add), a blank does not
+    assert prov["major_teachers"]["current"].missing == [] and city["major_teachers"].current == 40
+
+
+def test_a_weighted_mean_takes_only_schools_with_value_and_weight() -> None:
+    a = unit("甲", {"monthly_income": (None, 3000), "employed_tertiary": (None, 10),
+                   "employed_primary": (None, 0), "employed_secondary": (None, 0)})  # fmt: skip
+    b = unit("乙", {"monthly_income": (None, 5000), "employed_tertiary": (None, None),
+                   "employed_primary": (None, 0), "employed_secondary": (None, 0)})  # fmt: skip
+    city, prov = aggregate([a, b], CATALOG)
+    assert city["monthly_income"].current == 3000
+    assert prov["monthly_income"]["current"].missing == ["乙"]
+    assert prov["monthly_income"]["current"].parts == {"weight": 10}
+
+
+def test_a_roll_up_counts_coverage_in_schools_and_keeps_ratios_like_for_like() -> None:
+    from qreport.compile.aggregate import Lower
+
+    low = {("dual_teacher_rate", "current"): Lower(3, ("乙校",), {"dual_teachers": 20, "major_teachers": 40}),
+           ("graduates", "current"): Lower(4, ())}  # fmt: skip
+    # the lower city sums include 乙校's 200 双师型 teachers, whose 专业教师数 is missing
+    city_a = Unit("甲市", {"dual_teachers": YearValue(None, 220), "major_teachers": YearValue(None, 40),
+                          "graduates": YearValue(None, 100)}, {}, {}, lower=low)  # fmt: skip
+    city_b = unit(
+        "乙市", {"dual_teachers": (None, 30), "major_teachers": (None, 60), "graduates": (None, 50)}
+    )
+    city, prov = aggregate([city_a, city_b], CATALOG)
+    assert city["dual_teacher_rate"].current == 50.0  # (20 + 30) / (40 + 60)
+    p = prov["dual_teacher_rate"]["current"]
+    assert p.count == 4 and p.missing == ["甲市/乙校"]
+    assert prov["graduates"]["current"].count == 5
+
+
+def test_majors_of_the_previous_year_say_what_they_count() -> None:
+    _, prov = aggregate(SCHOOLS, CATALOG)
+    assert "上年有班级" in prov["majors"]["previous"].rule
+    assert "本年开设" in prov["majors"]["current"].rule

@@ -116,9 +116,21 @@ class Provenance(BaseModel):
     model_config = ConfigDict(defer_build=True)  # built on first use: `validate` never makes one
 
     rule: str
-    schools: list[str] = Field(default_factory=list)  # contributing schools (names)
-    missing: list[str] = Field(default_factory=list)  # schools without a value
+    schools: list[str] = Field(default_factory=list)  # contributing units (school or lower region names)
+    missing: list[str] = Field(default_factory=list)  # schools the value leaves out (a roll-up: 盟市/学校)
+    count: int | None = None  # schools the value covers (a roll-up counts through its lower datasets)
+    parts: dict[str, float] = Field(
+        default_factory=dict
+    )  # a ratio's like-for-like operand sums, a mean's weight
     note: str = ""  # why the value is absent, when it is
+
+    @property
+    def covered(self) -> int:
+        return len(self.schools) if self.count is None else self.count
+
+    def partial(self, value: float | None) -> bool:
+        """A value that leaves some school out: marked `*` wherever it prints (contract)."""
+        return value is not None and bool(self.missing)
 
 
 class Region(BaseModel):

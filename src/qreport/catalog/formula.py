@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from functools import cache
+
+from qreport.exact import Number, exact, stored
 
 _ALLOWED = (ast.Expression, ast.BinOp, ast.Name, ast.Load, ast.Constant, ast.Add, ast.Sub, ast.Mult, ast.Div)
 
@@ -31,17 +34,27 @@ def operands(expr: str) -> list[str]:
     return seen
 
 
-def evaluate(expr: str, values: Mapping[str, float | None]) -> float | None:
-    """The value, or None when an operand is missing or a denominator is zero."""
+def divides(expr: str) -> bool:
+    """Whether the formula is a ratio or rate: a city value of it takes only like-for-like schools."""
+    return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div) for n in ast.walk(parse(expr)))
 
-    def ev(node: ast.AST) -> float | None:
+
+def evaluate(expr: str, values: Mapping[str, float | None]) -> float | None:
+    """The value, stored as a float, or None when an operand is missing or a denominator is zero."""
+    return stored(evaluate_exact(expr, values))
+
+
+def evaluate_exact(expr: str, values: Mapping[str, Number | None]) -> Fraction | None:
+    """The exact value from the operands' exact values (qreport.exact), or None as `evaluate`."""
+
+    def ev(node: ast.AST) -> Fraction | None:
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            return float(node.value)
+            return exact(node.value)
         if isinstance(node, ast.Name):
             v = values.get(node.id)
-            return None if v is None else float(v)
+            return None if v is None else exact(v)
         if not isinstance(node, ast.BinOp):
             raise ValueError(f"公式只能包含指标代码、数字和 + - * /：{ast.unparse(node)}")
         a, b = ev(node.left), ev(node.right)

@@ -7,16 +7,28 @@ make is None, with a note saying why.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 from qreport.catalog import formula
 from qreport.catalog.indicators import Catalog, Indicator
+from qreport.exact import exact, exact_total, stored
 from qreport.model import MajorRow, Provenance, YearValue
 from qreport.workbook.packed import value_of
 
 YEARS = ("previous", "current")
+
+
+@dataclass(frozen=True)
+class Lower:
+    """How a lower dataset made one of its city values: the schools it covers and leaves out, and
+    the parts a higher level needs to apply the same rule like for like."""
+
+    count: int
+    missing: tuple[str, ...] = ()
+    parts: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True, eq=False)  # identity: comparing the value mappings would be quadratic
@@ -27,6 +39,39 @@ class Unit:
     values: Mapping[str, YearValue]  # every indicator, derived included
     samples: Mapping[str, int | None]  # respondents per survey indicator (current year)
     majors: Mapping[str, frozenset[str] | None]  # year -> distinct codes taught, None = no list
+    na: Mapping[str, AbstractSet[str]] = field(default_factory=dict)  # year -> ids typed as `-`
+    lower: Mapping[tuple[str, str], Lower] | None = None  # a roll-up's unit: (id, year) -> Lower
+
+    def not_applicable(self, ind: str, which: str) -> bool:
+        return ind in self.na.get(which, ())
+
+    def coverage(self, ind: str, which: str) -> tuple[int, list[str]]:
+        """(schools covered, schools left out) when this unit's value is taken."""
+        if self.lower is None:
+            return 1, []
+        low = self.lower.get((ind, which))
+        if low is None:  # a dataset written before coverage was recorded: its schools as one
+            return 1, []
+        return low.count, [f"{self.name}/{n}" for n in low.missing]
+
+    def all_schools(self, ind: str, which: str) -> list[str]:
+        """The schools left out when this unit's value is not taken."""
+        count, missing = self.coverage(ind, which)
+        if self.lower is None:
+            return [self.name]
+        return missing + ([f"{self.name}（{count}所学校）"] if count else [])
+
+    def parts_of(self, ind: str, which: str) -> Mapping[str, float] | None:
+        """A lower dataset's like-for-like parts of a city value; None for a school."""
+        if self.lower is None:
+            return None
+        low = self.lower.get((ind, which))
+        return None if low is None else low.parts
+
+    def weight_of(self, ind: str, which: str) -> float | None:
+        """The weight of the schools a lower dataset's mean took; None: use the weight column."""
+        parts = self.parts_of(ind, which)
+        return None if not parts else parts.get("weight")
 
 
 def derive(values: Mapping[str, YearValue], catalog: Catalog) -> dict[str, YearValue]:
@@ -77,24 +122,31 @@ def majors_taught(rows: Sequence[MajorRow]) -> dict[str, frozenset[str] | None]:
     }
 
 
-def rule_text(ind: Indicator, catalog: Catalog, whole: str = "全市") -> str:
-    """The 口径 of a city value, in Chinese, as recorded in the dataset and the tables workbook.
+def rule_text(ind: Indicator, catalog: Catalog, whole: str = "全市", which: str = "current") -> str:
+    """The 口径 of a city value of one year, in Chinese, as recorded in the dataset and the tables
+    workbook.
 
     A roll-up applies the same rule to its lower units, which is the same as applying it to all
     their schools: so the text speaks of schools (各校) at every level and only `whole` changes."""
     rule, arg = ind.city_rule
     if rule == "sum":
-        return f"各校“{ind.name}”之和"
+        return f"各校“{ind.name}”之和（填“-”的学校按无此项计入）"
     if rule == "formula":
         assert ind.formula is not None
         text = ind.formula
         for op in sorted(formula.operands(text), key=len, reverse=True):
             text = text.replace(op, f"{whole}{catalog[op].name}")
-        return f"用{whole}合计重新计算：{text.replace('*', '×').replace('/', '÷')}（不取各校比率的平均）"
+        text = text.replace("*", "×").replace("/", "÷")
+        if formula.divides(ind.formula):
+            return f"用{whole}合计重新计算：{text}（只合计各项都有数值的学校，不取各校比率的平均）"
+        return f"用{whole}合计计算：{text}"
     if rule == "wmean" and arg == "sample":
-        return "以各校样本数（调查人数）为权重的加权平均；有学校未填样本数时不计算"
+        return "以各校样本数（调查人数）为权重的加权平均（只计同时填了满意度和样本数的学校）"
     if rule == "wmean":
-        return f"以各校“{catalog[arg or ''].name}”为权重的加权平均"
+        weight = catalog[arg or ""].name
+        return f"以各校“{weight}”为权重的加权平均（只计同时有{ind.name}和{weight}的学校）"
+    if which == "previous":
+        return "各校专业设置表中上年有班级的专业代码去重计数"
     return "各校专业设置表中本年开设的专业代码去重计数"
 
 
@@ -113,6 +165,17 @@ class Columns:
         return column
 
 
+@dataclass
+class _Made:
+    """A city value being made: the exact value, which units it takes, and the parts a roll-up
+    needs to apply the same rule again (a ratio's operand sums, a mean's total weight)."""
+
+    value: Fraction | None
+    covers: list[bool]
+    parts: dict[str, float]
+    note: str = ""
+
+
 def aggregate(
     units: Sequence[Unit], catalog: Catalog, whole: str = "全市"
 ) -> tuple[dict[str, YearValue], dict[str, dict[str, Provenance]]]:
@@ -122,86 +185,137 @@ def aggregate(
     ordered = [i for i in catalog.indicators if i.city_rule[0] != "formula"]
     ordered += [i for i in _derived_in_order(catalog) if i.city_rule[0] == "formula"]
     columns = Columns(units)
+    made: dict[tuple[str, str], _Made] = {}
     for ind in ordered:
         prov[ind.id] = {}
         for which in YEARS:
-            value, p = _city_value(ind, which, columns, catalog, city, whole)
-            setattr(city[ind.id], which, value)
-            prov[ind.id][which] = p
+            m = made[(ind.id, which)] = _city_value(ind, which, columns, made)
+            setattr(city[ind.id], which, stored(m.value))
+            prov[ind.id][which] = _provenance(ind, which, m, units, catalog, whole)
     return city, {i.id: prov[i.id] for i in catalog.indicators}
 
 
-def _city_value(ind: Indicator, which: str, columns: Columns, catalog: Catalog,
-                city: Mapping[str, YearValue], whole: str) -> tuple[float | None, Provenance]:  # fmt: skip
+def _provenance(ind: Indicator, which: str, m: _Made, units: Sequence[Unit], catalog: Catalog,
+                whole: str) -> Provenance:  # fmt: skip
+    """Which units the value takes and, counted in schools (through a roll-up's lower datasets),
+    how many schools it covers and which it leaves out."""
+    names, missing, count = [], [], 0
+    for u, covers in zip(units, m.covers, strict=True):
+        lower = u.coverage(ind.id, which)
+        if covers:
+            names.append(u.name)
+            count += lower[0]
+            missing += lower[1]
+        else:
+            missing += u.all_schools(ind.id, which)
+    note = m.note
+    if m.value is None and not note:
+        note = "没有学校填报" if not any(m.covers) else "分子或分母缺失或为零"
+    return Provenance(rule=rule_text(ind, catalog, whole, which), schools=names, missing=missing,
+                      count=count, parts=m.parts, note=note)  # fmt: skip
+
+
+def _city_value(ind: Indicator, which: str, columns: Columns, made: Mapping[tuple[str, str], _Made]) -> _Made:
     rule, arg = ind.city_rule
-    text = rule_text(ind, catalog, whole)
     units = columns.units
     if rule == "distinct_majors":
-        return _distinct_majors(which, units, text)
-    column = columns(ind.id, which)
-    have = [k for k, v in enumerate(column) if v is not None]
-    names = [units[k].name for k in have]
-    missing = [u.name for u, v in zip(units, column, strict=True) if v is None]
+        return _distinct_majors(which, units)
     if rule == "formula":
         assert ind.formula is not None
-        value = formula.evaluate(
-            ind.formula, {op: city[op].get(which) for op in formula.operands(ind.formula)}
-        )
-        note = "" if value is not None else "分子或分母缺失或为零"
-        return value, Provenance(rule=text, schools=names, missing=missing, note=note)
-    if not have:
-        return None, Provenance(rule=text, missing=missing, note="没有学校填报")
-    vals = [column[k] or 0.0 for k in have]
+        if formula.divides(ind.formula):
+            return _ratio(ind.formula, ind.id, which, columns)
+        # an additive formula (a total of sums) covers the schools that every one of its sums covers
+        ops = formula.operands(ind.formula)
+        covers = [all(made[(op, which)].covers[k] for op in ops) for k in range(len(units))]
+        value = formula.evaluate_exact(ind.formula, {op: made[(op, which)].value for op in ops})
+        return _Made(value, covers, {})
+    column = columns(ind.id, which)
     if rule == "sum":
-        return math.fsum(vals), Provenance(rule=text, schools=names, missing=missing)
+        # `-` (not applicable) has nothing to add: the school is covered all the same
+        covers = [
+            v is not None or u.not_applicable(ind.id, which) for u, v in zip(units, column, strict=True)
+        ]
+        present = [v for v in column if v is not None]
+        return _Made(exact_total(present) if present else None, covers, {})
     if arg == "sample":
-        weights = [None if which == "previous" else _as_float(units[k].samples.get(ind.id)) for k in have]
+        weights = [None if which == "previous" else _as_float(u.samples.get(ind.id)) for u in units]
     else:
-        weight_column = columns(arg or "", which)
-        weights = [weight_column[k] for k in have]
-    if any(w is None for w in weights):
-        lacking = [names[j] for j, w in enumerate(weights) if w is None]
-        return None, Provenance(
-            rule=text, schools=names, missing=missing, note="缺少权重：" + "、".join(lacking)
-        )
-    total = math.fsum(w for w in weights if w is not None)
-    if total <= 0:
-        return None, Provenance(rule=text, schools=names, missing=missing, note="权重合计为零")
-    value = math.fsum(v * w for v, w in zip(vals, weights, strict=True) if w is not None) / total
-    return value, Provenance(rule=text, schools=names, missing=missing)
+        weights = columns(arg or "", which)
+    return _weighted_mean(column, weights, [u.weight_of(ind.id, which) for u in units])
+
+
+def _ratio(expr: str, ind_id: str, which: str, columns: Columns) -> _Made:
+    """A ratio on the sums of its operands over the units that have every operand (like for like).
+    A lower dataset brings the operand sums of its own like-for-like schools."""
+    ops = formula.operands(expr)
+    cols = [columns(op, which) for op in ops]
+    sums = {op: Fraction(0) for op in ops}
+    covers: list[bool] = []
+    for k, u in enumerate(columns.units):
+        parts = u.parts_of(ind_id, which)
+        vals = [c[k] for c in cols] if parts is None else [parts.get(op) for op in ops]
+        has_all = all(v is not None for v in vals)
+        covers.append(has_all)
+        if has_all:
+            for op, v in zip(ops, vals, strict=True):
+                sums[op] += exact(v)  # type: ignore[arg-type]
+    if not any(covers):
+        return _Made(None, covers, {})
+    return _Made(formula.evaluate_exact(expr, sums), covers, {op: float(v) for op, v in sums.items()})
+
+
+def _weighted_mean(values: list[float | None], weights: list[float | None],
+                   lower: list[float | None]) -> _Made:  # fmt: skip
+    """The mean of the values weighted by the weights, over the units that have both. A lower
+    dataset's mean is weighted by the weight of the schools it took (`lower`), not its total."""
+    covers, num, den = [], Fraction(0), Fraction(0)
+    for v, w, low in zip(values, weights, lower, strict=True):
+        w = low if low is not None else w
+        has = v is not None and w is not None
+        covers.append(has)
+        if has:
+            num += exact(v) * exact(w)  # type: ignore[arg-type]
+            den += exact(w)  # type: ignore[arg-type]
+    if not any(covers):
+        return _Made(None, covers, {})
+    if den <= 0:
+        return _Made(None, covers, {"weight": 0.0}, note="权重合计为零")
+    return _Made(num / den, covers, {"weight": float(den)})
 
 
 def _as_float(v: int | None) -> float | None:
     return None if v is None else float(v)
 
 
-def _distinct_majors(which: str, units: Sequence[Unit], text: str) -> tuple[float | None, Provenance]:
-    lists = {u.name: u.majors.get(which) for u in units}
-    names = [n for n, codes in lists.items() if codes is not None]
-    lacking = [n for n, codes in lists.items() if codes is None]
-    if not units or lacking:
-        return None, Provenance(
-            rule=text, schools=names, missing=lacking, note="有学校没有该年度的专业设置表"
-        )
-    codes = set().union(*(c for c in lists.values() if c is not None))
-    return float(len(codes)), Provenance(rule=text, schools=names)
+def _distinct_majors(which: str, units: Sequence[Unit]) -> _Made:
+    lists = [u.majors.get(which) for u in units]
+    covers = [codes is not None for codes in lists]
+    if not any(covers):
+        return _Made(None, covers, {}, note="没有学校有该年度的专业设置表")
+    codes = set().union(*(c for c in lists if c is not None))
+    return _Made(Fraction(len(codes)), covers, {})
 
 
 def city_majors(units: Sequence[Unit]) -> dict[str, list[str] | None]:
+    """The distinct codes behind `majors`, over the units with a list of that year."""
     out: dict[str, list[str] | None] = {}
     for which in YEARS:
-        lists = [u.majors.get(which) for u in units]
-        out[which] = None if not units or any(c is None for c in lists) else sorted(set().union(*lists))  # type: ignore[arg-type]
+        lists = [c for u in units if (c := u.majors.get(which)) is not None]
+        out[which] = sorted(set().union(*lists)) if lists else None
     return out
 
 
 def city_samples(units: Sequence[Unit], catalog: Catalog) -> dict[str, int | None]:
-    """Respondents behind each city survey rate, so a higher level can weight by them in turn."""
+    """Respondents behind each city survey rate (of the schools it takes), so a higher level can
+    weight by them in turn."""
     out: dict[str, int | None] = {}
     for ind in catalog.typed:
         if ind.city == "wmean:sample":
             counts = [
-                u.samples.get(ind.id) for u in units if value_of(u.values, ind.id, "current") is not None
+                c
+                for u in units
+                if value_of(u.values, ind.id, "current") is not None
+                and (c := u.samples.get(ind.id)) is not None
             ]
-            out[ind.id] = sum(c for c in counts if c is not None) if counts and None not in counts else None
+            out[ind.id] = sum(counts) if counts else None
     return out

@@ -191,9 +191,11 @@ def _apply_previous(
         raise InputError(f"上年数据集 {source} 是 {previous['year']} 年的，本次编制 {catalog.year} 年，"
                          f"需要 {catalog.previous_year} 年的数据集。")  # fmt: skip
     prev_city = year_values(previous.get("city"))
+    raw_prov = previous.get("provenance")
+    prev_prov: dict[str, Any] = raw_prov if isinstance(raw_prov, dict) else {}
     for ind in catalog.indicators:
         dataset.city[ind.id].previous = prev_city.get(ind.id, YearValue()).current
-        dataset.provenance[ind.id]["previous"] = Provenance(rule=f"取自上年数据集 {source} 的本年值")
+        dataset.provenance[ind.id]["previous"] = _previous_provenance(prev_prov.get(ind.id), source)
     out: list[Finding] = []
     by_name = {
         s.get("name"): year_values(s.get("values"))
@@ -215,8 +217,21 @@ def _apply_previous(
     return out
 
 
+def _previous_provenance(raw: object, source: str) -> Provenance:
+    """Last year's city value keeps the coverage last year's dataset recorded for it."""
+    p = raw.get("current") if isinstance(raw, dict) else None
+    p = p if isinstance(p, dict) else {}
+    count = p.get("schools_count")
+    return Provenance(
+        rule=f"取自上年数据集 {source} 的本年值",
+        missing=[str(n) for n in p.get("missing") or () if isinstance(n, str)],
+        count=count if isinstance(count, int) else None,
+        note=str(p.get("note") or ""),
+    )
+
+
 def units_of(schools: Sequence[School], values: Mapping[str, Mapping[str, YearValue]]) -> list[Unit]:
-    return [Unit(s.name, values[s.name], s.samples, majors_taught(s.majors)) for s in schools]
+    return [Unit(s.name, values[s.name], s.samples, majors_taught(s.majors), s.na) for s in schools]
 
 
 def build(folder: Path | str, *, config: Config | None = None, config_path: Path | None = None,

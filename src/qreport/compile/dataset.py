@@ -98,7 +98,7 @@ def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[st
                 "kind": i.kind,
                 "table": i.table,
                 "city": i.city,
-                "rule": rule_text(i, catalog, dataset.region.whole),
+                "rule": rule_text(i, catalog, dataset.region.whole),  # current year
             }
             for i in catalog.indicators
         },  # fmt: skip
@@ -108,9 +108,13 @@ def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[st
 
 
 def _provenance(p: Provenance) -> dict[str, Any]:
-    """The contributing schools are all schools but the missing ones: a count keeps a national
-    dataset from repeating seven thousand names for every indicator."""
-    return {"rule": p.rule, "schools_count": len(p.schools), "missing": p.missing, "note": p.note}
+    """How many schools a city value covers and which it leaves out: the covered ones are all the
+    others, so a national dataset does not repeat seven thousand names for every indicator. `parts`
+    are what a roll-up needs to apply a ratio or a mean again like for like."""
+    out: dict[str, Any] = {"rule": p.rule, "schools_count": p.covered, "missing": p.missing, "note": p.note}
+    if p.parts:
+        out["parts"] = {k: _num(v) for k, v in p.parts.items()}
+    return out
 
 
 def to_json(dataset: Dataset, catalog: Catalog) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from qreport.catalog.config import find_config, load_config
 from qreport.catalog.indicators import load_catalog
 from qreport.catalog.outline import load_outline
 from qreport.catalog.regions import member_of, whole_above, whole_of
-from qreport.compile.aggregate import Unit, aggregate, city_majors, city_samples
+from qreport.compile.aggregate import Lower, Unit, aggregate, city_majors, city_samples
 from qreport.compile.build import BuildResult, region_of
 from qreport.compile.dataset import load_dataset, year_values
 from qreport.errors import InputError
@@ -34,11 +34,31 @@ def _unit(data: dict[str, Any], source: Path) -> tuple[Unit, School]:
             k: v for k, v in (data.get("city_samples") or {}).items() if isinstance(v, int) or v is None
         },
         majors={w: None if majors.get(w) is None else frozenset(majors[w]) for w in ("previous", "current")},
+        lower=_lower(data.get("provenance")),
     )
     short = (data.get("wording") or {}).get("short")
     school = School(file=str(source), path=str(source), name=name, code=str(region.get("code") or ""),
                     short_name=short if isinstance(short, str) and short else name)  # fmt: skip
     return unit, school
+
+
+def _lower(raw: object) -> dict[tuple[str, str], Lower]:
+    """The coverage of each lower city value (schools counted and left out, like-for-like parts)."""
+    out: dict[tuple[str, str], Lower] = {}
+    for ind, years in (raw or {}).items() if isinstance(raw, dict) else ():
+        for which, p in (years or {}).items() if isinstance(years, dict) else ():
+            count = p.get("schools_count") if isinstance(p, dict) else None
+            if not isinstance(count, int):
+                continue
+            missing = tuple(str(n) for n in p.get("missing") or () if isinstance(n, str))
+            parts = p.get("parts")
+            clean = (
+                {k: float(v) for k, v in parts.items() if isinstance(v, int | float)}
+                if isinstance(parts, dict)
+                else {}
+            )
+            out[(ind, which)] = Lower(count, missing, clean)
+    return out
 
 
 def _school_count(data: dict[str, Any]) -> int:

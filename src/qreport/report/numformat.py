@@ -1,33 +1,45 @@
 """How a number is printed in the report (contract): integers bare, everything else to two decimals.
 
-Rounding is half-up on the decimal digits as typed, the way a reader rounds by hand, so 2448.705
-prints as 2448.71 and never as 2448.70 because of binary floating point.
+Every printed figure is the exact value (qreport.exact) rounded half up (四舍五入): 14.375 prints
+14.38 and 2448.705 prints 2448.71, never a binary-floating-point neighbour.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
+
+from qreport.exact import Number, exact
 
 NO_VALUE = "-"
 
-_CENT = Decimal("0.01")
-_TENTH = Decimal("0.1")
+
+def round_half_up(value: Number, places: int = 2) -> Decimal:
+    """`value` rounded half up (away from zero: -14.375 → -14.38) to `places` decimals, from its
+    exact value, as a reader rounds by hand."""
+    x = exact(value)
+    q = abs(x) * 10**places
+    whole = q.numerator // q.denominator
+    if q - whole >= Fraction(1, 2):
+        whole += 1
+    out = Decimal(-whole if x < 0 else whole)
+    return out.scaleb(-places) if places else out
 
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(repr(float(value)))
-
-
-def fixed(value: float | None, places: int = 2) -> str:
+def fixed(value: Number | None, places: int = 2) -> str:
     """`value` with exactly `places` decimals, half-up; `-` for no value."""
     if value is None:
         return NO_VALUE
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP):f}"
+    text = f"{round_half_up(value, places):.{places}f}"
     return text.removeprefix("-") if Decimal(text) == 0 else text
 
 
-def format_value(value: float | None, kind: str | None = None) -> str:
+def rounded(value: float | None, places: int = 2) -> float | None:
+    """The float of the printed figure (for a chart, whose renderer would otherwise round itself)."""
+    return None if value is None else float(round_half_up(value, places))
+
+
+def format_value(value: Number | None, kind: str | None = None) -> str:
     """A catalog value as printed: kind `int` without decimals, dec/pct/ratio with two.
 
     Without a kind, a whole number prints as an integer and anything else with two decimals. An
@@ -36,20 +48,21 @@ def format_value(value: float | None, kind: str | None = None) -> str:
     """
     if value is None:
         return NO_VALUE
-    whole = float(value).is_integer()
+    x = exact(value)
+    whole = x.denominator == 1
     if kind == "int" or (kind is None and whole):
-        return str(int(value)) if whole else fixed(value)
-    return fixed(value)
+        return str(x.numerator) if whole else fixed(x)
+    return fixed(x)
 
 
-def percent_change(current: float | None, previous: float | None) -> float | None:
-    """Change from `previous` to `current` in percent; None when it cannot be computed."""
+def percent_change(current: Number | None, previous: Number | None) -> Fraction | None:
+    """Exact change from `previous` to `current` in percent; None when it cannot be computed."""
     if current is None or previous is None or previous == 0:
         return None
-    return (current - previous) / previous * 100
+    before = exact(previous)
+    return (exact(current) - before) / before * 100
 
 
-def one_decimal(value: float) -> str:
+def one_decimal(value: Number) -> str:
     """`value` with one decimal, half-up (for 较上年增长 4.5%)."""
-    text = f"{_decimal(value).quantize(_TENTH, rounding=ROUND_HALF_UP):f}"
-    return text.removeprefix("-") if Decimal(text) == 0 else text
+    return fixed(value, 1)

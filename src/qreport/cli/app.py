@@ -199,6 +199,51 @@ def build(
     raise typer.Exit(code)
 
 
+@app.command()
+def serve(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR", help="教育局文件夹（qreport init 建立，qreport.toml 中列出应报送的学校）。"
+        ),
+    ],
+    host: Annotated[
+        str, typer.Option("--host", help="监听地址。默认只有本机可访问；要让其他电脑访问，用 0.0.0.0。")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。", min=1, max=65535)] = 8000,
+    previous: Previous = None,
+) -> None:
+    """启动填报门户：学校用专用链接在浏览器中下载填报表、上传并查看校验结果，教育局查看各校报送情况并生成草稿。
+
+    教育局密码取自环境变量 QREPORT_PASSWORD。各校报送的工作簿保存在 DIR/报送/，qreport build DIR 直接读取。
+    """
+    from qreport.serve.run import serve as run_serve
+
+    try:
+        run_serve(folder, host, port, previous, say=err.line)
+    except QreportError as exc:
+        raise fail(exc) from None
+
+
+@app.command()
+def links(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="教育局文件夹（含列出学校的 qreport.toml）。")
+    ],
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="学校访问门户的地址，例如 http://192.168.1.10:8000。")
+    ],
+) -> None:
+    """列出每所学校的专用上传链接，每行一所：学校名称<TAB>链接。"""
+    from qreport.serve.run import school_links
+
+    try:
+        for name, url in school_links(folder, base_url):
+            print(f"{name}\t{url}")
+    except QreportError as exc:
+        raise fail(exc) from None
+
+
 def main() -> None:
     # The command uses no pydantic plugins: skip their discovery, which reads the metadata of every
     # installed package on each start (the library modules are imported by the commands, after this).

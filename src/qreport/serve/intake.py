@@ -1,0 +1,110 @@
+"""One upload from a school's link: write it whole, validate it as `validate` does, check whose it is,
+record it. The uploaded file name is only ever shown, never used as a path."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from qreport.catalog.indicators import Catalog
+from qreport.catalog.outline import Outline
+from qreport.check.validate import validate_file
+from qreport.findings import Finding, counts
+from qreport.serve.store import NewVersion, SchoolRow, Store, VersionRow
+from qreport.workbook import layout
+
+CHUNK = 1 << 16
+
+
+class TooLarge(Exception):
+    """The upload is over the size limit."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A workbook of another school: not kept, nothing changed."""
+
+    message: str
+
+
+def display_name(name: str | None) -> str:
+    """The uploaded file name as shown to people: the last path part, printable, bounded."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if ch.isprintable()).strip()
+    return base[:100] or "工作簿.xlsx"
+
+
+def save_upload(stream: BinaryIO, target: Path, limit: int) -> int:
+    """Copy an upload to `target`, whole or not at all; returns its size. Raises TooLarge."""
+    part = target.with_name(f".{target.name}.part")
+    size = 0
+    try:
+        with part.open("xb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+    return size
+
+
+def _identity(school: SchoolRow, found_name: str, found_code: str, others: list[str],
+              codes: dict[str, str], label: str) -> Refused | Finding | None:  # fmt: skip
+    """A workbook naming another expected school, or using another school's 学校标识码, is refused;
+    one naming no expected school gets an error on its 学校名称 (it could not be built as this school)."""
+    name = found_name.strip()
+    if name and name != school.name and name in others:
+        return Refused(
+            f"这份工作簿的学校名称是“{name}”，是另一所学校的工作簿，未保存。"
+            f"请上传本校（{school.name}）的工作簿。"
+        )
+    code = found_code.strip()
+    if code and codes.get(code, school.name) != school.name:
+        return Refused(
+            f"这份工作簿的学校标识码 {code} 已由“{codes[code]}”使用，未保存。"
+            f"请核对本校（{school.name}）的学校标识码后重新上传。"
+        )
+    if name and name != school.name:
+        return Finding(
+            file=label, sheet=layout.INFO_SHEET, severity="error", code="school_name_mismatch",
+            message=f"学校名称填写的是“{name}”，与教育局名单中的本校名称不一致。"
+            f"请在“基本信息”的 B 列改为“{school.name}”（须完全一致）。",
+        )  # fmt: skip
+    return None
+
+
+def check_and_record(store: Store, school: SchoolRow, staged: Path, original_name: str,
+                     catalog: Catalog, outline: Outline) -> VersionRow | Refused:  # fmt: skip
+    """Validate the upload written at `staged` and record it, or refuse it (and delete it)."""
+    label = display_name(original_name)
+    result = validate_file(staged, catalog, outline, label=label)
+    findings = list(result.findings)
+    found = result.school
+    if found is not None:
+        others = [s.name for s in store.schools() if s.id != school.id]
+        verdict = _identity(school, found.name, found.code, others, store.codes_of_others(school.id), label)
+        if isinstance(verdict, Refused):
+            staged.unlink(missing_ok=True)
+            return verdict
+        if verdict is not None:
+            findings.insert(0, verdict)
+    errors, warnings = counts(findings)
+    new = NewVersion(
+        original_name=label, size=staged.stat().st_size, readable=found is not None, errors=errors,
+        warnings=warnings, school_name=found.name if found else "", school_code=found.code if found else "",
+        findings=[f.model_dump() for f in findings],
+    )  # fmt: skip
+    try:
+        return store.record(school, staged, new)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise

@@ -7,9 +7,11 @@
   var input = document.getElementById("file");
   var chosen = document.getElementById("chosen");
   if (drop && input) {
+    drop.classList.add("enhanced");
     var show = function () {
-      chosen.textContent = input.files && input.files.length ? "已选择：" + input.files[0].name : "";
+      chosen.textContent = input.files && input.files.length ? "已选择：" + input.files[0].name : "尚未选择文件";
     };
+    show();
     input.addEventListener("change", show);
     ["dragenter", "dragover"].forEach(function (name) {
       drop.addEventListener(name, function (e) { e.preventDefault(); drop.classList.add("over"); });
@@ -36,13 +38,16 @@
     button.addEventListener("click", function () {
       var text = button.getAttribute("data-copy");
       var done = function () { button.textContent = "已复制"; };
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done);
-      } else {
+      var byHand = function () {  // older browsers, or a clipboard the page may not use
         var field = button.closest("tr").querySelector("input.link-text");
         field.select();
         document.execCommand("copy");
         done();
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, byHand);
+      } else {
+        byHand();
       }
     });
   });

@@ -203,19 +203,27 @@ def build(
 def serve(
     folder: Annotated[
         Path,
-        typer.Argument(
-            metavar="DIR", help="教育局文件夹（qreport init 建立，qreport.toml 中列出应报送的学校）。"
+        path_argument(
+            metavar="文件夹", help="教育局文件夹（qreport init 建立，qreport.toml 中列出应报送的学校）。"
         ),
     ],
     host: Annotated[
-        str, typer.Option("--host", help="监听地址。默认只有本机可访问；要让其他电脑访问，用 0.0.0.0。")
+        str,
+        typer.Option(
+            "--host",
+            metavar="地址",
+            help="监听地址，默认 127.0.0.1（只有本机可以访问）；要让其他电脑访问，用 0.0.0.0。",
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="端口。", min=1, max=65535)] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", metavar="端口", help="端口号，默认 8000。", min=1, max=65535)
+    ] = 8000,
     previous: Previous = None,
 ) -> None:
-    """启动填报门户：学校用专用链接在浏览器中下载填报表、上传并查看校验结果，教育局查看各校报送情况并生成草稿。
+    """启动填报门户：学校用专用链接在浏览器中下载填报表、上传并立即查看校验结果，教育局查看各校报送情况并生成草稿。
 
-    教育局密码取自环境变量 QREPORT_PASSWORD。各校报送的工作簿保存在 DIR/报送/，qreport build DIR 直接读取。
+    教育局密码取自环境变量 QREPORT_PASSWORD（至少 8 个字符）。各校报送的工作簿保存在“文件夹/报送/”中，
+    qreport build 文件夹 直接读取。按 Ctrl-C 停止。
     """
     from qreport.serve.run import serve as run_serve
 
@@ -228,13 +236,16 @@ def serve(
 @app.command()
 def links(
     folder: Annotated[
-        Path, typer.Argument(metavar="DIR", help="教育局文件夹（含列出学校的 qreport.toml）。")
+        Path, path_argument(metavar="文件夹", help="教育局文件夹（含列出学校的 qreport.toml）。")
     ],
     base_url: Annotated[
-        str, typer.Option("--base-url", help="学校访问门户的地址，例如 http://192.168.1.10:8000。")
+        str,
+        typer.Option(
+            "--base-url", metavar="网址", help="学校访问门户的地址，例如 http://192.168.1.10:8000。"
+        ),
     ],
 ) -> None:
-    """列出每所学校的专用上传链接，每行一所：学校名称<TAB>链接。"""
+    """列出每所学校的专用上传链接，每行一所：学校名称、制表符、链接。"""
     from qreport.serve.run import school_links
 
     try:

@@ -24,7 +24,7 @@ try:  # typer 0.2x carries its own copy of Click
     from typer._click import Context, Parameter
     from typer._click import exceptions as click_errors
 except ImportError:  # pragma: no cover - older typer depends on click itself
-    from click import Context, Parameter  # type: ignore[no-redef]
+    from click import Context, Parameter  # type: ignore[no-redef,assignment,unused-ignore]
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
 Function = TypeVar("Function", bound=Callable[..., Any])

@@ -106,20 +106,26 @@ class SchoolRow:
 
 
 @dataclass(frozen=True)
-class VersionRow:
-    id: int
-    school_id: int
-    seq: int
-    uploaded_at: str
-    original_name: str
-    stored: str
-    sha256: str
+class UploadFacts:
+    """What validation learnt of an upload."""
+
+    original_name: str  # as shown (qreport.serve.intake.display_name), never a path
     size: int
     readable: bool
     errors: int
     warnings: int
     school_name: str
     school_code: str
+
+
+@dataclass(frozen=True)
+class VersionRow(UploadFacts):
+    id: int
+    school_id: int
+    seq: int
+    uploaded_at: str
+    stored: str  # the file's name under versions/
+    sha256: str
     findings: str  # JSON list, as validate --json
 
     @property
@@ -149,16 +155,9 @@ class BuildRow:
 
 
 @dataclass(frozen=True)
-class NewVersion:
-    """What the intake learnt of an upload, to be recorded."""
+class NewVersion(UploadFacts):
+    """An upload to be recorded."""
 
-    original_name: str
-    size: int
-    readable: bool
-    errors: int
-    warnings: int
-    school_name: str
-    school_code: str
     findings: list[dict[str, Any]]
 
 

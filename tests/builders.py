@@ -585,10 +585,13 @@ PROPER_NAMES = {"qreport", "Word", "Excel", "WPS", "LibreOffice", "JSON", "XML",
 PROPER_NAMES |= {"Markdown", "URL", "Ctrl", "MB"}
 _FILE_NAME = re.compile(r"[\w.\-/]*\.(?:xlsx|xlsm|xls|et|json|docx|toml|md|pdf|png)\b")
 _OPTION = re.compile(r"(?<![\w])--?[a-z][\w-]*")
+_ENV_VAR = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")  # QREPORT_PASSWORD: typed as is
+_WEB_ADDRESS = re.compile(r"\bhttps?://[\w.:/\-]*")
 
 
 def english_words(text: str, allowed: set[str] = frozenset()) -> set[str]:  # type: ignore[assignment]
     """ASCII words left once option names, file names, proper names, `allowed` words and what the
     user typed (quoted “…”) are removed: what a Chinese user should never have to read."""
     text = _OPTION.sub(" ", _FILE_NAME.sub(" ", re.sub(r"“[^”]*”", " ", text)))
+    text = _ENV_VAR.sub(" ", _WEB_ADDRESS.sub(" ", text))
     return {w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in PROPER_NAMES | allowed}

@@ -144,6 +144,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "学校“{school}”不在配置的学校名单中。请核对学校名称，或在 qreport.toml 中补充。",
     ),
     "file_skipped": ("warning", "不是 .xlsx 工作簿，已跳过。"),
+    "partial_city_value": (
+        "warning",
+        "{whole}{year}年的{figures}未涵盖全部学校：不含{schools}的数据（报告表格中这些数带“*”，表下注明）。"
+        "请学校补填后重新编制；确实不适用的请填“-”。",
+    ),
     "year_mismatch_previous": ("warning", "上年数据集是 {found} 年的，本次编制 {year} 年，上年值未采用。"),
 }
 

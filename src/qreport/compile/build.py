@@ -22,6 +22,7 @@ from qreport.catalog.outline import Outline, load_outline
 from qreport.catalog.regions import SCHOOL, whole_of
 from qreport.check.validate import FileResult, validate_file
 from qreport.compile.aggregate import Unit, aggregate, city_majors, city_samples, derive, majors_taught
+from qreport.compile.coverage import coverage_findings
 from qreport.compile.dataset import load_dataset, year_values
 from qreport.errors import InputError
 from qreport.findings import Finding, finding
@@ -266,7 +267,7 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     )  # fmt: skip
     if prev_data is not None:
         findings += _apply_previous(prev_data, dataset, catalog, previous.name if previous else "")
-    dataset.findings = findings
+    dataset.findings = findings + coverage_findings(dataset, catalog)
     for s in schools:
         s.cells = {}  # every check that needed cell references has run; a national build is large
     return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline, files=files)

@@ -17,6 +17,7 @@ from qreport.catalog.outline import load_outline
 from qreport.catalog.regions import member_of, whole_above, whole_of
 from qreport.compile.aggregate import Lower, Unit, aggregate, city_majors, city_samples
 from qreport.compile.build import BuildResult, region_of
+from qreport.compile.coverage import coverage_findings
 from qreport.compile.dataset import load_dataset, year_values
 from qreport.errors import InputError
 from qreport.findings import Finding
@@ -111,5 +112,6 @@ def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = Non
         city_majors=city_majors(units), city_samples=city_samples(units, catalog), findings=findings,
         draft=any(d.get("draft") for _p, d in datasets),
     )  # fmt: skip
+    dataset.findings += coverage_findings(dataset, catalog)
     outline = load_outline(config.resolve(config.report.outline) if config.report.outline else None)
     return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline)

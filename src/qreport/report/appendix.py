@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qreport.catalog.indicators import Indicator, Table
+from qreport.catalog.indicators import Catalog, Indicator, Table
 from qreport.findings import Finding
 from qreport.model import Dataset
+from qreport.report.coverage import Marks
 from qreport.report.numformat import format_value
 from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks
 
@@ -39,16 +40,23 @@ def _group_column(rows: list[tuple[str, Indicator]]) -> list[Cell | None]:
     return [None if c is None else Cell(c.text.split(":", 1)[1], rowspan=c.rowspan) for c in cells]
 
 
-def years_grid(table: Table, dataset: Dataset, years: tuple[str, str]) -> Grid:
-    """序号 | 指标 | 单位 | previous year | current year, city values."""
+def years_grid(
+    table: Table,
+    dataset: Dataset,
+    years: tuple[str, str],
+    catalog: Catalog,
+    labels: dict[str, str] | None = None,
+) -> Grid:
+    """序号 | 指标 | 单位 | previous year | current year, city values (`*`: not every school)."""
     rows = printed_rows(table)
     header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), Cell(years[0]), Cell(years[1])]
     seqs = _group_column(rows)
+    marks = Marks(dataset, catalog, labels)
     body: list[Row] = []
     for k, (_, ind) in enumerate(rows):
-        values = [format_value(dataset.value(ind.id, w), ind.kind) for w in ("previous", "current")]
+        values = [marks.city(ind.id, w) for w in ("previous", "current")]
         body.append([seqs[k], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
-    return Grid([header], body, [0.9, 6.2, 1.3, 1.8, 1.8])  # as printed: a wide 指标 column
+    return Grid([header], body, [0.9, 6.2, 1.3, 1.8, 1.8], note=marks.note())  # a wide 指标 column
 
 
 def schools_cells(table: Table, dataset: Dataset) -> int:
@@ -56,7 +64,7 @@ def schools_cells(table: Table, dataset: Dataset) -> int:
     return (len(printed_rows(table)) + 1) * (len(dataset.schools) + 4)
 
 
-def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> Iterator[Grid]:
+def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str], catalog: Catalog) -> Iterator[Grid]:
     """序号 | 指标 | 单位 | one column per school (current year) | 全市 when the city has values.
 
     With many schools the columns are split over several tables (续表), the 全市 column in the last.
@@ -66,6 +74,7 @@ def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> Ite
     chunks = school_chunks(list(dataset.schools), with_total=with_city)
     for k, schools in enumerate(chunks):
         city = with_city and k == len(chunks) - 1
+        marks = Marks(dataset, catalog, labels)
         header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), *(Cell(labels[s.name]) for s in schools)]
         if city:
             header.append(Cell(dataset.region.whole))
@@ -74,9 +83,9 @@ def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str]) -> Ite
         for i, (_, ind) in enumerate(rows):
             values = [format_value(dataset.value(ind.id, school=s.name), ind.kind) for s in schools]
             if city:
-                values.append(format_value(dataset.value(ind.id), ind.kind))
+                values.append(marks.city(ind.id, "current"))
             body.append([seqs[i], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
-        yield Grid([header], body)
+        yield Grid([header], body, note=marks.note() if city else "")
 
 
 _SEVERITY = {"error": "错误", "warning": "警告"}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from qreport.catalog.indicators import Catalog
 from qreport.model import Dataset, MajorRow, School
+from qreport.report.coverage import Marks
 from qreport.report.numformat import NO_VALUE, format_value
 from qreport.report.spec import Item, MajorColumn, TableSpec, fill
 from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks
@@ -50,9 +51,11 @@ def expand(
     return out
 
 
-def _value(dataset: Dataset, catalog: Catalog, col: Column, school: School | None) -> str:
-    value = dataset.value(col.id, col.which, None if school is None else school.name)
-    return format_value(value, catalog[col.id].kind)
+def _value(dataset: Dataset, marks: Marks, col: Column, school: School | None) -> str:
+    """A school's figure, or with no school the city's (marked `*` when it leaves a school out)."""
+    if school is None:
+        return marks.city(col.id, col.which)
+    return format_value(dataset.value(col.id, col.which, school.name), marks.catalog[col.id].kind)
 
 
 def indicator_grid(
@@ -69,16 +72,20 @@ def indicator_grid(
     """
     columns = expand(spec.items, catalog, years, names)
     corner, total = fill(spec.corner, **names), fill(spec.total, **names)
+    marks = Marks(dataset, catalog, labels)
     if spec.schools == "rows":
         corner = corner or dataset.region.member
-        return [_schools_as_rows(spec, corner, total, columns, dataset, catalog, labels)]
-    chunks = school_chunks(list(dataset.schools), with_total=bool(total))
-    return [
-        _schools_as_columns(
-            spec, corner, total if k == len(chunks) - 1 else "", columns, schools, dataset, catalog, labels
-        )
-        for k, schools in enumerate(chunks)
-    ]
+        grids = [_schools_as_rows(spec, corner, total, columns, dataset, marks, labels)]
+    else:
+        chunks = school_chunks(list(dataset.schools), with_total=bool(total))
+        grids = [
+            _schools_as_columns(
+                spec, corner, total if k == len(chunks) - 1 else "", columns, schools, dataset, marks, labels
+            )
+            for k, schools in enumerate(chunks)
+        ]
+    grids[-1].note = marks.note()
+    return grids
 
 
 def _schools_as_rows(
@@ -87,7 +94,7 @@ def _schools_as_rows(
     total: str,
     columns: list[Column],
     dataset: Dataset,
-    catalog: Catalog,
+    marks: Marks,
     labels: dict[str, str],
 ) -> Grid:
     grouped = any(c.group for c in columns)
@@ -110,11 +117,9 @@ def _schools_as_rows(
     header = [top, second] if grouped else [top]
     body: list[Row] = []
     for school in dataset.schools:
-        body.append(
-            [Cell(labels[school.name]), *(Cell(_value(dataset, catalog, c, school)) for c in columns)]
-        )
+        body.append([Cell(labels[school.name]), *(Cell(_value(dataset, marks, c, school)) for c in columns)])
     if total:
-        body.append([Cell(total, bold=True), *(Cell(_value(dataset, catalog, c, None)) for c in columns)])
+        body.append([Cell(total, bold=True), *(Cell(_value(dataset, marks, c, None)) for c in columns)])
     return Grid(header, body, list(spec.widths) or None, font_size=spec.font_size)
 
 
@@ -125,7 +130,7 @@ def _schools_as_columns(
     columns: list[Column],
     schools: list[School],
     dataset: Dataset,
-    catalog: Catalog,
+    marks: Marks,
     labels: dict[str, str],
 ) -> Grid:
     grouped = any(c.group for c in columns)
@@ -137,9 +142,9 @@ def _schools_as_columns(
     for k, col in enumerate(columns):
         row: Row = [groups[k]] if grouped else []
         row.append(Cell(col.label, align="left"))
-        row += [Cell(_value(dataset, catalog, col, s)) for s in schools]
+        row += [Cell(_value(dataset, marks, col, s)) for s in schools]
         if total:
-            row.append(Cell(_value(dataset, catalog, col, None)))
+            row.append(Cell(_value(dataset, marks, col, None)))
         body.append(row)
     return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)
 

@@ -330,6 +330,8 @@ class _Writer:
             if k:
                 yield grid.paragraph_xml(meta_id, "续表")
             yield grid.table_xml(table, size=size, style_id=text_id)
+            if table.note:
+                yield grid.paragraph_xml(meta_id, table.note)
             # a little air between a table and the text after it, without a full body line
             yield grid.paragraph_xml(text_id, space_after_twips=TABLE_AIR_TWIPS)
 
@@ -365,12 +367,12 @@ class _Writer:
             self.doc.add_paragraph(name, style=styles.TABLE_META)
             if table.sample:
                 self._grids(
-                    partial(appendix.schools_grids, table, self.dataset, self.labels),
+                    partial(appendix.schools_grids, table, self.dataset, self.labels, self.catalog),
                     appendix.schools_cells(table, self.dataset),
                 )
             else:
                 years = (self.years["previous"], self.years["current"])
-                self._grids([appendix.years_grid(table, self.dataset, years)])
+                self._grids([appendix.years_grid(table, self.dataset, years, self.catalog, self.labels)])
 
     def _findings(self) -> None:
         title = "校验问题清单"

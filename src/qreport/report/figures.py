@@ -10,6 +10,7 @@ from qreport.catalog.indicators import Catalog
 from qreport.model import Dataset
 from qreport.report import styles
 from qreport.report.captions import Numbering
+from qreport.report.numformat import rounded
 from qreport.report.spec import ChartSpec, Item, fill
 
 YEARS = ("previous", "current")
@@ -18,6 +19,12 @@ YEARS = ("previous", "current")
 def _series_name(item: Item, which: str, catalog: Catalog, years: dict[str, str], **names: object) -> str:
     name = fill(item.label, **names) if item.label else catalog[item.id].name
     return f"{years[which]}{name}" if item.year == "both" else name
+
+
+def _drawn(value: float | None) -> float | None:
+    """The value as the report prints it (half up from the exact value), so the chart's own
+    renderer never rounds a 14.375 down to 14.37."""
+    return rounded(value, 2)
 
 
 def chart_data(
@@ -34,11 +41,13 @@ def chart_data(
         series = []
         for item in spec.items:
             for which in YEARS if item.year == "both" else (item.year,):
-                values = [dataset.value(item.id, which, s.name) for s in dataset.schools]
+                values = [_drawn(dataset.value(item.id, which, s.name)) for s in dataset.schools]
                 series.append((_series_name(item, which, catalog, years, **names), values))
         return categories, series
     categories = [_series_name(item, item.year, catalog, years, **names) for item in spec.items]
-    values = [dataset.value(i.id, "previous" if i.year == "previous" else "current") for i in spec.items]
+    values = [
+        _drawn(dataset.value(i.id, "previous" if i.year == "previous" else "current")) for i in spec.items
+    ]
     return categories, [(fill(spec.series_label, **names), values)]
 
 

@@ -40,6 +40,7 @@ class Grid:
     body: list[Row]
     widths: list[float] | None = None  # relative, scaled to the text width; None: fitted to the content
     font_size: float | None = None  # None: the configured size, smaller when a wide table needs it
+    note: str = ""  # a 注：paragraph printed directly under the table (figures that leave schools out)
 
     def __post_init__(self) -> None:
         columns = len(self.rows[0]) if self.rows else 0

@@ -1,0 +1,98 @@
+"""The scenarios of issue 11, end to end on copies of the example city (examples/bayannur): each
+ends in a finding or a marked figure, and every printed figure is the exact value rounded half up."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl.workbook import Workbook
+
+from builders import edit, locate, set_value
+from qreport.catalog.config import find_config
+from qreport.compile.build import BuildResult, build
+from qreport.compile.dataset import to_json
+from qreport.report import write_report
+from qreport.report.dump import dump_docx
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "bayannur"
+ARTS = "巴彦淖尔市艺术学校.xlsx"  # 市艺校
+VOCATIONAL = "巴彦淖尔职业技术学校.xlsx"  # 市职校
+SPORTS = "巴彦淖尔市体育运动学校.xlsx"  # 市体校
+WUYUAN = "五原县高级职业中学.xlsx"  # 五原职高
+
+Edit = Callable[[Workbook], None]
+
+
+def city(tmp_path: Path, edits: dict[str, Edit], only: list[str] | None = None) -> tuple[BuildResult, str]:
+    """A copy of the example city with some workbooks changed, built, its report dumped as text."""
+    folder = tmp_path / "city"
+    shutil.copytree(EXAMPLE, folder)
+    if only is not None:
+        for book in folder.glob("*.xlsx"):
+            if book.name not in only:
+                book.unlink()
+        (folder / "qreport.toml").write_text(
+            (folder / "qreport.toml").read_text(encoding="utf-8").split("[[schools]]")[0], encoding="utf-8"
+        )
+    for name, change in edits.items():
+        with edit(folder / name) as wb:
+            change(wb)
+    result = build(folder, workers=1)
+    out = tmp_path / "r.docx"
+    write_report(result.dataset, find_config(folder, None), result.catalog, out, outline=result.outline)
+    return result, dump_docx(out)
+
+
+def values(*changes: tuple[str, str, Any]) -> Edit:
+    def change(wb: Workbook) -> None:
+        for ind, which, value in changes:
+            set_value(wb, ind, which, value)
+
+    return change
+
+
+def row(text: str, caption: str, label: str) -> str:
+    """The first table row starting with `label` after the caption `caption`."""
+    start = text.index(
+        caption, text.index("[附表题]") if caption.startswith("表") and "-" not in caption else 0
+    )
+    for line in text[start:].splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) > 2 and label in cells[:3]:
+            return line
+    raise AssertionError(f"no row {label} under {caption}")
+
+
+def note_after(text: str, caption: str) -> str:
+    start = text.index(caption, text.index("[附表题]"))
+    tail = text[start:]
+    end = tail.index("</table>")
+    after = tail[end:].splitlines()[1]
+    return after
+
+
+def codes(result: BuildResult, code: str) -> list[Any]:
+    return [f for f in result.findings if f.code == code]
+
+
+# -- 2. a `-` on one side of a rate ------------------------------------------------------------------
+
+
+def test_dash_on_one_side_of_a_rate_gives_the_like_for_like_rate_marked(tmp_path: Path) -> None:
+    result, text = city(tmp_path, {VOCATIONAL: values(("major_teachers", "current", "-"))})
+    line = row(text, "表3 教学资源表", "“双师型”教师比例")
+    data = to_json(result.dataset, result.catalog)
+    rate = data["city"]["dual_teacher_rate"]["current"]
+    parts = data["provenance"]["dual_teacher_rate"]["current"]["parts"]
+    assert rate == parts["dual_teachers"] / parts["major_teachers"] * 100
+    assert line.rstrip(" |").endswith("*")
+    assert data["provenance"]["dual_teacher_rate"]["current"]["missing"] == ["巴彦淖尔职业技术学校"]
+    note = note_after(text, "表3 教学资源表")
+    assert note.startswith("[表头说明] 注：") and "市职校" in note and "“双师型”教师比例" in note
+    warned = codes(result, "partial_city_value")
+    assert any("市职校" in f.message or "巴彦淖尔职业技术学校" in f.message for f in warned)

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from openpyxl.workbook import Workbook
 
-from builders import edit, locate, set_value
 from qreport.catalog.config import find_config
 from qreport.compile.build import BuildResult, build
 from qreport.compile.dataset import to_json
 from qreport.report import write_report
 from qreport.report.dump import dump_docx
+
+from builders import edit, set_value
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "bayannur"

@@ -30,9 +30,12 @@ class QreportError(Exception):
 class UnreadableWorkbook(QreportError):
     """The file is not an .xlsx workbook qreport can open (missing, legacy, encrypted, hostile)."""
 
-    def __init__(self, message: str, *, path: str | None = None, code: str = "unreadable") -> None:
+    def __init__(
+        self, message: str, *, path: str | None = None, code: str = "unreadable", sheet: str | None = None
+    ) -> None:
         super().__init__(message, path=path)
         self.code = code
+        self.sheet = sheet  # the sheet that made the file unreadable, when one did
 
 
 class CatalogError(QreportError):

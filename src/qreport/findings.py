@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from qreport.textgate import file_label, gate
 Severity = Literal["error", "warning"]
 
 # code -> (severity, message template). Each message says what is wrong and what to type instead.
@@ -37,6 +38,19 @@ CODES: dict[str, tuple[Severity, str]] = {
         "工作簿解压后过大或压缩比异常（{detail}），为安全起见拒绝读取。请用模板重新填写后另存。",
     ),
     "corrupt": ("error", "工作簿已损坏，无法读取（{detail}）。请在 Excel 中打开并另存为 .xlsx 后再试。"),
+    "sheet_too_large": (
+        "error",
+        "工作表“{sheet}”的数据范围过大（{detail}），为安全起见拒绝读取。"
+        "请删除表格远处的多余单元格（选中空白行列后删除），或把数据复制到新的模板中再保存。",
+    ),
+    "too_many_styles": (
+        "error",
+        "工作簿含有 {count} 种单元格格式，超过上限 {limit}，为安全起见拒绝读取。请把数据复制到新的模板中再保存。",
+    ),
+    "read_crashed": (
+        "error",
+        "读取该工作簿时程序异常退出（{detail}），已跳过，其他工作簿照常处理。请在 Excel 中打开并另存为 .xlsx 后再试。",
+    ),
     # layout
     "sheet_missing": (
         "error",
@@ -54,6 +68,18 @@ CODES: dict[str, tuple[Severity, str]] = {
         "指标代码“{value}”不在 {year} 年指标目录中，该行未读取。如为误改，请改回模板中的代码。",
     ),
     # cell values
+    "control_chars": (
+        "warning",
+        "单元格含有不可见的控制字符（{chars}），已删除。请在 Excel 中删除这些字符（可重新输入该单元格）。",
+    ),
+    "text_too_long": (
+        "error",
+        "单元格文字超过 {limit} 个字符（有 {count} 个），只读取了前 {limit} 个。请精简或分成几行填写。",
+    ),
+    "text_too_many_lines": (
+        "error",
+        "单元格文字超过 {limit} 行（有 {count} 行），只读取了前 {limit} 行。请精简或分成几行填写。",
+    ),
     "number_as_text": ("warning", "“{raw}”按 {value} 读取。请直接填写数字 {value}。"),
     "not_a_number": ("error", "“{raw}”不是数字。请填写数字；不适用请填“-”。"),
     "ambiguous_number": ("error", "“{raw}”无法确定是哪个数字。请只填写一个数字，例如 {example}。"),
@@ -181,8 +207,10 @@ def finding(
     severity, template = CODES[code]
     # The place is also part of some messages ("缺少工作表“{sheet}”"), so it is offered to the template.
     params = {"sheet": sheet, "cell": cell, "indicator": indicator, **params}
+    # Typed values quoted in a message pass the text gate: shown, never obeyed by a terminal or XML.
+    params = {k: gate(v, shown=True) if isinstance(v, str) else v for k, v in params.items()}
     return Finding(
-        file=file,
+        file=file_label(file),
         sheet=sheet,
         cell=cell,
         indicator=indicator,

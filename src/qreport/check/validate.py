@@ -12,6 +12,7 @@ from qreport.check.rules import check_school
 from qreport.errors import UnreadableWorkbook
 from qreport.findings import Finding, sort_findings
 from qreport.model import School
+from qreport.textgate import file_label, gate
 from qreport.workbook import layout
 from qreport.workbook.reader import read_school
 
@@ -56,7 +57,13 @@ class Validation:
 
 
 def unreadable_finding(exc: UnreadableWorkbook, label: str) -> Finding:
-    return Finding(file=label, severity="error", code=exc.code, message=exc.message)
+    return Finding(
+        file=file_label(label),
+        sheet=exc.sheet,
+        severity="error",
+        code=exc.code,
+        message=gate(exc.message, shown=True),
+    )
 
 
 def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str | None = None) -> FileResult:

@@ -17,6 +17,7 @@ from qreport.cli.terminal import ERROR, WARNING, Terminal
 from qreport.compile.build import BuildResult, build
 from qreport.errors import InputError
 from qreport.findings import counts
+from qreport.textgate import gate
 
 
 @dataclass
@@ -61,7 +62,7 @@ def _compile(opts: BuildOptions, err: Terminal) -> BuildResult:
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name)
+            bar.update(task, completed=done, total=total, description=gate(name, shown=True))
 
         return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,
                      exclude=outputs, workers=opts.workers, progress=progress)  # fmt: skip

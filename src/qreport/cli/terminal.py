@@ -11,6 +11,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from qreport.textgate import gate
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -46,7 +48,9 @@ class Terminal:
         return self._console
 
     def line(self, *spans: Span) -> None:
-        """One line of output; long lines are left to the terminal to wrap, never cut."""
+        """One line of output; long lines are left to the terminal to wrap, never cut. Every span
+        passes the text gate: a typed value or file name cannot move the cursor or retitle the window."""
+        spans = tuple(gate(s, shown=True) if isinstance(s, str) else (gate(s[0], shown=True), s[1]) for s in spans)
         if self.styled:
             from rich.text import Text
 

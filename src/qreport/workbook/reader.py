@@ -306,6 +306,9 @@ def read_school(path: Path, catalog: Catalog, *, file_label: str | None = None) 
     wanted = frozenset((layout.INFO_SHEET, *catalog.sheets, *layout.LIST_SHEETS))
     sheets = read_workbook(path, only=wanted, pictures_in=(layout.CASES_SHEET,))
     reader = _Reader(path, catalog, label)
+    for sheet in sheets.values():
+        for row, col, code, params in sheet.problems:
+            reader.add(code, sheet=sheet.name, cell=cell_ref(row, col), **params)
     school = School(file=label, path=str(path))
     reader.read_info(sheets, school)
     reader.read_indicators(sheets, school)

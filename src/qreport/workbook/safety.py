@@ -9,18 +9,21 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from qreport.budgets import MAX_MEMBERS, MAX_RATIO, MAX_TOTAL_UNCOMPRESSED, RATIO_FLOOR
 from qreport.errors import UnreadableWorkbook, original
 from qreport.findings import CODES
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_RATIO = 200  # real xlsx parts compress ~5-20x; bombs reach 1000x
-RATIO_FLOOR = 1024 * 1024  # small members may compress well without being suspicious
-MAX_MEMBERS = 5000
 
 
 def refuse(code: str, path: Path, **params: object) -> UnreadableWorkbook:
-    return UnreadableWorkbook(CODES[code][1].format(**params), path=str(path), code=code)
+    sheet = params.get("sheet")
+    return UnreadableWorkbook(
+        CODES[code][1].format(**params),
+        path=str(path),
+        code=code,
+        sheet=sheet if isinstance(sheet, str) else None,
+    )
 
 
 def _is_encrypted_ole(head: bytes) -> bool:

@@ -25,8 +25,18 @@ from xml.etree.ElementTree import fromstring as fast_fromstring
 from defusedxml import ElementTree as SafeET
 from python_calamine import CalamineError, CalamineWorkbook
 
+from qreport.budgets import (
+    MAX_CELL_CHARS,
+    MAX_SHEET_CELLS,
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_STYLES,
+    MAX_TEXT_LINES,
+    MAX_TOTAL_UNCOMPRESSED,
+)
 from qreport.errors import original
-from qreport.workbook.safety import MAX_TOTAL_UNCOMPRESSED, open_checked, refuse
+from qreport.textgate import controls_in, gate, is_clean
+from qreport.workbook.safety import open_checked, refuse
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -45,6 +55,11 @@ _UNCACHED = re.compile(
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")  # a cell holding a formula always has a closing tag
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>/]*)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]+)(\d+)"')
+_STYLE_ATTR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\ss="(\d+)"')
 
 
 def _plain_xml(data: bytes) -> bool:
@@ -76,6 +91,8 @@ class Sheet:
     values: dict[tuple[int, int], str | float | bool] = field(default_factory=dict)
     marked: dict[tuple[int, int], Cell] = field(default_factory=dict)
     pictures: dict[int, tuple[str, bytes]] = field(default_factory=dict)  # row -> (name, bytes)
+    # (row, column, finding code, message parameters): texts the reader had to clean or cut
+    problems: list[tuple[int, int, str, dict[str, object]]] = field(default_factory=list)
 
     @property
     def max_row(self) -> int:
@@ -175,6 +192,8 @@ def _percent_styles(pkg: _Package) -> list[bool]:
         for nf in numfmts:
             custom[int(nf.get("numFmtId", "0"))] = nf.get("formatCode", "")
     xfs = root.find(f"{NS_MAIN}cellXfs")
+    if xfs is not None and len(xfs) > MAX_STYLES:
+        raise refuse("too_many_styles", pkg.path, count=len(xfs), limit=MAX_STYLES)
     out = []
     for xf in [] if xfs is None else list(xfs):
         fid = int(xf.get("numFmtId", "0"))
@@ -197,7 +216,7 @@ def _cell_at(xml: bytes, pos: int) -> tuple[int, int, bytes, bytes] | None:
     return int(ref.group(2)), column_number(ref.group(1).decode()), tag, element
 
 
-def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
+def _mark(sheet: Sheet, xml: bytes, percent_styles: frozenset[int]) -> None:
     """What calamine's values hide: formulas without a saved result, error values, and numbers shown
     in a percent format. Found by a byte scan of the sheet part, which touches only the few cells
     concerned."""
@@ -222,18 +241,69 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: list[int]) -> None:
         sheet.values[key] = text
     if added:
         sheet.values = dict(sorted(sheet.values.items()))  # keep reading order, sorted once
-    for style in percent_styles:
-        # A literal search for the style attribute is far cheaper than matching every cell tag.
-        for m in re.finditer(b' s="%d"' % style, xml):
-            start = xml.rfind(b"<", 0, m.start())
-            tag = xml[start : xml.find(b">", m.end()) + 1]
-            ref = _REF_ATTR.search(tag)
-            if ref is None or not (tag.startswith(b"<c ") or b":c " in tag[:8]):
-                continue
-            key = (int(ref.group(2)), column_number(ref.group(1).decode()))
-            number = sheet.values.get(key)
-            if isinstance(number, float) and key not in sheet.marked:
-                sheet.marked[key] = Cell(number, percent=True)
+    if not percent_styles:
+        return
+    # One pass over the cells that carry a style: the cost does not grow with the number of styles.
+    for m in _STYLE_ATTR.finditer(xml):
+        if int(m.group(1)) not in percent_styles:
+            continue
+        ref = _REF_ATTR.search(xml, m.start(), xml.find(b">", m.end()) + 1)
+        if ref is None:
+            continue
+        key = (int(ref.group(2)), column_number(ref.group(1).decode()))
+        number = sheet.values.get(key)
+        if isinstance(number, float) and key not in sheet.marked:
+            sheet.marked[key] = Cell(number, percent=True)
+
+
+def _extent(xml: bytes) -> tuple[int, int, int]:
+    """(rows, columns, cells) a sheet part asks for, read from its XML before calamine allocates a
+    dense grid for it: one cell at XFD1048576 would otherwise cost terabytes. Rows and cells without
+    a reference are placed after the one before, so they count as extending the range."""
+    cells = len(_CELL_TAG.findall(xml))
+    rows = len(_ROW_TAG.findall(xml))
+    max_row = max((int(m.group(1)) for m in _ROW_REF.finditer(xml)), default=0)
+    max_col = 0
+    with_ref = 0
+    for m in _CELL_REF.finditer(xml):
+        with_ref += 1
+        max_row = max(max_row, int(m.group(2)))
+        letters = m.group(1)
+        if len(letters) > 3:
+            return max_row, MAX_SHEET_COLUMNS + len(letters), cells
+        max_col = max(max_col, column_number(letters.upper().decode()))
+    if with_ref < cells:  # a writer that omits references: bounded by the cells of the longest row
+        max_col += max((len(_CELL_TAG.findall(r)) for r in _ROW_TAG.split(xml)), default=0)
+    if len(_ROW_REF.findall(xml)) < rows:
+        max_row += rows
+    return max_row, max_col, cells
+
+
+def _check_extent(path: Path, name: str, xml: bytes) -> None:
+    rows, cols, cells = _extent(xml)
+    if rows > MAX_SHEET_ROWS or cols > MAX_SHEET_COLUMNS or cells > MAX_SHEET_CELLS:
+        detail = (
+            f"{rows} 行 × {cols} 列、{cells} 个单元格，上限为 {MAX_SHEET_ROWS} 行 × "
+            f"{MAX_SHEET_COLUMNS} 列、{MAX_SHEET_CELLS} 个单元格"
+        )
+        raise refuse("sheet_too_large", path, sheet=name, detail=detail)
+
+
+def _clean_text(sheet: Sheet, row: int, col: int, value: str) -> str:
+    """A text cell through the text gate and the text budgets; what was changed is recorded."""
+    if len(value) > MAX_CELL_CHARS:
+        sheet.problems.append((row, col, "text_too_long", {"limit": MAX_CELL_CHARS, "count": len(value)}))
+        value = value[:MAX_CELL_CHARS]
+    if not is_clean(value):
+        chars = controls_in(value)
+        value = gate(value)
+        if chars:
+            sheet.problems.append((row, col, "control_chars", {"chars": chars}))
+    lines = value.count("\n")
+    if lines >= MAX_TEXT_LINES:
+        sheet.problems.append((row, col, "text_too_many_lines", {"limit": MAX_TEXT_LINES, "count": lines + 1}))
+        value = "\n".join(value.split("\n", MAX_TEXT_LINES)[:MAX_TEXT_LINES])
+    return value
 
 
 def _values(book: CalamineWorkbook, name: str) -> Sheet:
@@ -244,7 +314,9 @@ def _values(book: CalamineWorkbook, name: str) -> Sheet:
         for c, value in enumerate(row, 1):
             if value == "" or value is None:
                 continue
-            if isinstance(value, bool | str | float):
+            if isinstance(value, str):
+                values[(r, c)] = _clean_text(sheet, r, c, value)
+            elif isinstance(value, bool | float):
                 values[(r, c)] = value
             elif isinstance(value, int):
                 values[(r, c)] = float(value)
@@ -290,13 +362,15 @@ def read_workbook(
                     pkg.parse(name, data)  # refuses any entity declaration
             book = pkg.xml("xl/workbook.xml")
             rels = pkg.rels("xl/workbook.xml")
-            percent = [i for i, is_pct in enumerate(_percent_styles(pkg)) if is_pct]
+            percent = frozenset(i for i, is_pct in enumerate(_percent_styles(pkg)) if is_pct)
             wanted = []
             for sh in book.iter(f"{NS_MAIN}sheet"):
                 name = sh.get("name", "")
                 part = rels.get(sh.get(f"{NS_REL}id", ""), "")
                 if part in parts and (only is None or name in only):
                     wanted.append((name, part))  # not: a chart sheet, a dangling entry, a sheet no rule reads
+            for name, part in wanted:
+                _check_extent(path, name, parts[part])
             # read by content, not by name: a real .xlsx saved under another name is still read as one
             values = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())) if wanted else None
             sheets: dict[str, Sheet] = {}
@@ -319,4 +393,8 @@ def read_workbook(
             raise refuse(
                 "corrupt", path, detail="内容不完整或不是 Excel 保存的格式" + original(exc)
             ) from None
+        except BaseException as exc:  # calamine's Rust panics arrive as pyo3's PanicException
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise refuse("corrupt", path, detail="读取程序出错" + original(exc)) from None
     return sheets

@@ -80,6 +80,7 @@ class Config(_Strict):
     team: list[TeamEntry] = Field(default_factory=list)
     schools: list[ExpectedSchool] = Field(default_factory=list)
     base_dir: Path = Field(default=Path("."), exclude=True)
+    source: Path | None = Field(default=None, exclude=True)  # the file it was loaded from
 
     def resolve(self, relative: str) -> Path:
         return (self.base_dir / relative).resolve()
@@ -133,6 +134,7 @@ def load_config(path: Path) -> Config:
     except ValidationError as exc:
         raise ConfigError(_explain(exc, str(path))) from None
     config.base_dir = path.parent
+    config.source = path
     return config
 
 

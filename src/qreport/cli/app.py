@@ -68,7 +68,14 @@ def template(
     if out_file.suffix.lower() != ".xlsx":
         err.line(("错误：", ERROR), f"输出文件应以 .xlsx 结尾（收到 {out_file.name}）。")
         raise typer.Exit(2)
+    from qreport.clashes import check_outputs
+    from qreport.textgate import controls_in, is_clean
+
+    if school is not None and not is_clean(school):
+        err.line(("错误：", ERROR), f"--school 含有控制字符（{controls_in(school) or '回车'}）。请只写学校名称。")
+        raise typer.Exit(2)
     try:
+        check_outputs([("填报表", out_file)], [("上年数据集", previous)] if previous else [])
         catalog = load_catalog(year or 2024)
         data = load_dataset(previous) if previous else None
         write_template(out_file, catalog, school=school, previous=data)
@@ -110,13 +117,20 @@ def validate(
 
 
 def _annotate(result, folder: Path, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
-    from qreport.workbook.annotate import annotate
+    from qreport.clashes import check_outputs
+    from qreport.workbook.annotate import annotate, annotated_paths, check_target
 
-    for r in result.results:
-        if r.unreadable:
-            continue
+    readable = [r for r in result.results if not r.unreadable]
+    targets = annotated_paths([r.path for r in readable], folder)
+    try:  # every copy checked before the first is written
+        check_outputs([("标注副本", t) for t in targets], [("学校工作簿", r.path) for r in result.results])
+        for r, target in zip(readable, targets, strict=True):
+            check_target(r.path, target)
+    except QreportError as exc:
+        raise fail(exc) from None
+    for r, target in zip(readable, targets, strict=True):
         try:
-            written = annotate(r.path, r.findings, folder)
+            written = annotate(r.path, r.findings, folder, target=target)
         except QreportError as exc:
             raise fail(exc) from None
         if not quiet:

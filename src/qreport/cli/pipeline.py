@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qreport.atomic import Staged
+from qreport.clashes import check_outputs, files_below
 from qreport.check.rules import picture_beside
 from qreport.cli.show import findings_listing, school_table, summary_line
 from qreport.cli.terminal import ERROR, WARNING, Terminal
@@ -42,7 +43,6 @@ def default_stem(result: BuildResult) -> str:
 
 
 def _compile(opts: BuildOptions, err: Terminal) -> BuildResult:
-    outputs = [p for p in (opts.output, opts.dataset, opts.tables) if p]
     if opts.from_datasets:
         from qreport.compile.rollup import build_from_datasets
 
@@ -53,7 +53,7 @@ def _compile(opts: BuildOptions, err: Terminal) -> BuildResult:
         )
     if opts.quiet or not err.stream.isatty():
         return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,
-                     exclude=outputs, workers=opts.workers)  # fmt: skip
+                     workers=opts.workers)  # fmt: skip
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("读取工作簿"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
@@ -65,7 +65,7 @@ def _compile(opts: BuildOptions, err: Terminal) -> BuildResult:
             bar.update(task, completed=done, total=total, description=gate(name, shown=True))
 
         return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,
-                     exclude=outputs, workers=opts.workers, progress=progress)  # fmt: skip
+                     workers=opts.workers, progress=progress)  # fmt: skip
 
 
 def run_build(opts: BuildOptions, *, out: Terminal, err: Terminal) -> int:
@@ -106,7 +106,15 @@ def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None 
 
     stem = default_stem(result) + ("（草稿）" if result.dataset.draft else "")
     docx = opts.output or Path(f"{stem}.docx")
+    outputs: list[tuple[str, Path]] = [("报告", docx)]
+    check_outputs(outputs, [])  # a folder given as -o has no suffix to replace
     dataset = opts.dataset or docx.with_suffix(".json")
+    outputs.append(("数据集", dataset))
+    if opts.tables:
+        outputs.append(("汇总表", opts.tables))
+    if opts.pdf:
+        outputs.append(("PDF", docx.with_suffix(".pdf")))
+    check_outputs(outputs, build_inputs(result, opts))
     written = [dataset, *([opts.tables] if opts.tables else []), docx]
     with Staged() as stage:
         write_dataset(result.dataset, result.catalog, stage.path(dataset))
@@ -133,6 +141,27 @@ def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None 
             convert_to_pdf(staged_docx, stage.path(pdf), shown=docx)
             written.append(pdf)
     return written
+
+
+def build_inputs(result: BuildResult, opts: BuildOptions) -> list[tuple[str, Path]]:
+    """Every file the build read or will read while writing: none may be an output."""
+    inputs: list[tuple[str, Path]] = [("学校工作簿", r.path) for r in result.files]
+    inputs += [("下级数据集", p) for p in opts.from_datasets]
+    if opts.previous:
+        inputs.append(("上年数据集", opts.previous))
+    config = result.config
+    if config.source is not None:
+        inputs.append(("配置文件", config.source))
+    if config.report.outline:
+        inputs.append(("大纲文件", config.resolve(config.report.outline)))
+    inputs += files_below(config.resolve(config.report.narrative), "叙述文件")
+    for school in result.dataset.schools:
+        base = Path(school.path or school.file).parent
+        for case in school.cases:
+            named = picture_beside(base, case.image or "")
+            if named is not None:
+                inputs.append(("图片", named))
+    return inputs
 
 
 def resolve_pictures(result: BuildResult, tmp: Path) -> None:

@@ -55,14 +55,13 @@ class BuildResult:
         return any(f.is_error for f in self.findings)
 
 
-def discover(folder: Path, *, exclude: Sequence[Path] = ()) -> tuple[list[Path], list[Finding]]:
+def discover(folder: Path) -> tuple[list[Path], list[Finding]]:
     """Workbooks below `folder` in a stable order, and notices for files skipped."""
     if not folder.is_dir():
         raise InputError(f"找不到文件夹 {folder}。请指定存放各校工作簿的文件夹。")
-    excluded = {p.resolve() for p in exclude}
     found, notices = [], []
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.resolve() in excluded:
+        if not path.is_file():
             continue
         rel = str(path.relative_to(folder))
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
@@ -237,7 +236,7 @@ def units_of(schools: Sequence[School], values: Mapping[str, Mapping[str, YearVa
 
 def build(folder: Path | str, *, config: Config | None = None, config_path: Path | None = None,
           previous: Path | None = None, draft: bool = False, year: int | None = None,
-          exclude: Sequence[Path] = (), workers: int | None = None,
+          workers: int | None = None,
           progress: Progress | None = None) -> BuildResult:  # fmt: skip
     folder = Path(folder)
     if not folder.is_dir():
@@ -247,7 +246,7 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     outline_path = config.resolve(config.report.outline) if config.report.outline else None
     outline = load_outline(outline_path)
     prev_data = load_dataset(previous) if previous else None
-    paths, notices = discover(folder, exclude=exclude)
+    paths, notices = discover(folder)
     if not paths:
         raise InputError(f"文件夹 {folder} 中没有 .xlsx 工作簿。请把各校填好的工作簿放进该文件夹。")
     files = read_all(paths, folder, catalog, outline_path, draft=draft, workers=workers, progress=progress)

@@ -7,6 +7,7 @@ only read: the copy is built in memory and written elsewhere, whole or not at al
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -42,15 +43,53 @@ def annotated_path(src: Path, out_dir: Path) -> Path:
     return Path(out_dir) / f"{Path(src).stem}.xlsx"
 
 
-def annotate(src: Path, findings: Sequence[Finding], out_dir: Path) -> Path:
-    """Write a marked copy of workbook `src` into `out_dir` and return its path. `src` is never written."""
-    src = Path(src)
-    out = annotated_path(src, out_dir)
-    if out.resolve() == src.resolve():
+def annotated_paths(srcs: Sequence[Path], out_dir: Path) -> list[Path]:
+    """One distinct copy per source: same-named workbooks from different folders (two 填报表.xlsx,
+    学校.xlsx beside 学校.xlsm) become 填报表.xlsx, 填报表（2）.xlsx … instead of one copy."""
+    taken: set[str] = set()
+    out: list[Path] = []
+    for src in srcs:
+        path = annotated_path(src, out_dir)
+        n = 1
+        while path.name.casefold() in taken:  # casefold: Windows and macOS folders ignore case
+            n += 1
+            path = Path(out_dir) / f"{Path(src).stem}（{n}）.xlsx"
+        taken.add(path.name.casefold())
+        out.append(path)
+    return out
+
+
+def _is_annotated_copy(path: Path) -> bool:
+    """True for a copy this command wrote earlier (its first sheet is 校验结果): it may be replaced."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = zf.read("xl/workbook.xml")[: 1024 * 1024].decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return f'name="{SUMMARY_SHEET}"' in html.unescape(book)
+
+
+def check_target(src: Path, out: Path) -> None:
+    """Refuse a copy that would land on its source or on a file that is not an earlier copy."""
+    if out.resolve() == Path(src).resolve():
         raise InputError(
-            f"标注副本会覆盖原文件 {src}。请用 --annotate 指定另一个文件夹（例如 {src.parent / '标注'}）。",
+            f"标注副本会覆盖原文件 {src}。请用 --annotate 指定另一个文件夹（例如 {Path(src).parent / '标注'}）。",
             path=str(src),
         )
+    if out.is_file() and not _is_annotated_copy(out):
+        raise InputError(
+            f"标注副本 {out} 会覆盖已有的工作簿（不是 qreport 写出的标注副本）。"
+            f"请用 --annotate 指定另一个文件夹（例如 {Path(src).parent / '标注'}）。",
+            path=str(out),
+        )
+
+
+def annotate(src: Path, findings: Sequence[Finding], out_dir: Path, *, target: Path | None = None) -> Path:
+    """Write a marked copy of workbook `src` into `out_dir` (as `target` when given) and return its
+    path. `src` is never written, nor any existing file that is not an earlier annotated copy."""
+    src = Path(src)
+    out = target or annotated_path(src, out_dir)
+    check_target(src, out)
     wb = _load(src)
     _drop_old_summary(wb)
     marked = _mark_cells(wb, findings)

@@ -1,14 +1,16 @@
 """Write output files whole or not at all.
 
-The content goes to a hidden temporary file beside the target (same folder, so the final
-`os.replace` is an atomic rename on one file system) and replaces the target only once it is
-complete. A failure leaves the previous file, if any, untouched and no temporary file behind.
+The content goes to a temporary file inside one hidden folder `.qreport-tmp-<pid>-…` beside the
+target (same file system, so the final `os.replace` is an atomic rename) and replaces the target only
+once it is complete. A failure, Ctrl-C or SIGTERM leaves the previous file, if any, untouched and
+removes the folder; a SIGKILL can leave only that folder, which the next run writing there removes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable
@@ -41,15 +43,39 @@ def cannot_write(path: Path, exc: OSError) -> QreportError:
     return QreportError(f"无法写入 {path}：{why}。", path=str(path))
 
 
-def _temp_beside(path: Path) -> Path:
-    if path.is_dir():  # found before any work, and before any other output is moved into place
-        raise cannot_write(path, IsADirectoryError(path))
+TEMP_PREFIX = ".qreport-tmp-"
+
+
+def _alive(pid: int) -> bool:
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def sweep(folder: Path) -> None:
+    """Remove temporary folders that a killed run of qreport left in `folder`."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(TEMP_PREFIX) or not entry.is_dir(follow_symlinks=False):
+            continue
+        pid = entry.name[len(TEMP_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _temp_folder(folder: Path, target: Path) -> Path:
+    sweep(folder)
+    try:
+        return Path(tempfile.mkdtemp(dir=folder, prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
     except OSError as exc:
-        raise cannot_write(path, exc) from None
-    os.close(fd)
-    return Path(name)
+        raise cannot_write(target, exc) from None
 
 
 def _move_into_place(tmp: Path, path: Path) -> None:
@@ -81,18 +107,29 @@ def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
 class Staged:
     """Several outputs of one command, moved into place together, or none of them.
 
-    Each output is first written to a hidden file beside its target (`path(target)`); leaving the
-    `with` block normally renames them all onto their targets, and leaving it by an exception,
-    Ctrl-C included, removes them all: a build interrupted while writing the report leaves neither a
-    report nor a dataset, not the dataset alone.
+    Each output is first written into a hidden temporary folder beside its target (`path(target)`);
+    leaving the `with` block normally renames them all onto their targets, and leaving it by an
+    exception, Ctrl-C or SIGTERM included, removes them all: a build interrupted while writing the
+    report leaves neither a report nor a dataset, not the dataset alone. Either way the temporary
+    folders are removed.
     """
 
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
+        self._folders: dict[Path, Path] = {}  # target folder -> its temporary folder
 
     def path(self, target: Path) -> Path:
         target = Path(target)
-        tmp = _temp_beside(target)
+        if target.is_dir():  # found before any work, and before any other output is moved into place
+            raise cannot_write(target, IsADirectoryError(target))
+        folder = target.parent
+        if folder not in self._folders:
+            self._folders[folder] = _temp_folder(folder, target)
+        tmp = self._folders[folder] / target.name
+        if tmp.exists() or any(t == tmp for t, _ in self._staged):
+            fd, name = tempfile.mkstemp(dir=self._folders[folder], suffix=target.suffix)
+            os.close(fd)
+            tmp = Path(name)
         self._staged.append((tmp, target))
         return tmp
 
@@ -105,6 +142,5 @@ class Staged:
                 for tmp, target in self._staged:
                     _move_into_place(tmp, target)
         finally:  # whatever was not moved into place: all of it after a failure
-            for tmp, _target in self._staged:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
+            for folder in self._folders.values():
+                shutil.rmtree(folder, ignore_errors=True)

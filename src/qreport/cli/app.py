@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -72,7 +73,9 @@ def template(
     from qreport.textgate import controls_in, is_clean
 
     if school is not None and not is_clean(school):
-        err.line(("错误：", ERROR), f"--school 含有控制字符（{controls_in(school) or '回车'}）。请只写学校名称。")
+        err.line(
+            ("错误：", ERROR), f"--school 含有控制字符（{controls_in(school) or '回车'}）。请只写学校名称。"
+        )
         raise typer.Exit(2)
     try:
         check_outputs([("填报表", out_file)], [("上年数据集", previous)] if previous else [])
@@ -269,12 +272,26 @@ def links(
         raise fail(exc) from None
 
 
+class Terminated(BaseException):
+    """SIGTERM (`timeout`, `kill`, a service manager): unwound like Ctrl-C, so staged outputs and
+    their temporary folder are removed on the way out. Not an Exception: no handler swallows it."""
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # a second SIGTERM must not interrupt the clean-up
+    raise Terminated
+
+
 def main() -> None:
     # The command uses no pydantic plugins: skip their discovery, which reads the metadata of every
     # installed package on each start (the library modules are imported by the commands, after this).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
+    except Terminated:
+        err.line("已终止，未写出不完整的文件。")
+        sys.exit(143)
     except KeyboardInterrupt:
         err.line("已中断，未写出不完整的文件。")
         sys.exit(130)

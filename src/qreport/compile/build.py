@@ -103,6 +103,7 @@ def _leave_ctrl_c_to_the_parent() -> None:
     # A terminal sends Ctrl-C to every process of the group. A worker that died of it would leave
     # the pool broken and the parent waiting on it; the parent alone stops the build.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the CLI's handler unwinds the parent, not a worker
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 

@@ -12,6 +12,7 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,10 @@ def discover(folder: Path) -> tuple[list[Path], list[Finding]]:
     return found, notices
 
 
-def _read_one(args: tuple[Path, str, int, Path | None, bool]) -> FileResult:
+Job = tuple[Path, str, int, Path | None, bool]  # path, label, year, outline, draft
+
+
+def _read_one(args: Job) -> FileResult:
     """Validate one workbook, derive its rates and pack them, in a worker: the parent receives a few
     kilobytes per school (cell references are packed by the reader), never the workbook."""
     path, label, year, outline_path, draft = args
@@ -129,24 +133,53 @@ def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path
     jobs = [(p, str(p.relative_to(folder)), catalog.year, outline_path, draft) for p in paths]
     workers = workers or os.cpu_count() or 1
     results: list[FileResult] = []
+
+    def done(result: FileResult) -> None:
+        results.append(result)
+        if progress:
+            progress(len(results), len(jobs), result.label)
+
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_parent)
-        try:
-            with _ctrl_c_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
-                done = pool.map(_read_one, jobs, chunksize=8)
-            for i, result in enumerate(done, 1):
-                results.append(result)
-                if progress:
-                    progress(i, len(jobs), result.label)
-        finally:
-            # on Ctrl-C (or any error) drop the queued workbooks; the running ones finish in ms
-            pool.shutdown(wait=True, cancel_futures=True)
+        while len(results) < len(jobs):
+            if not _read_in_pool(jobs[len(results) :], workers, done):
+                # A worker died (a workbook that crashed the reader, or ran out of memory): the first
+                # unfinished workbook is read alone, so a crash is pinned on its file, then the rest.
+                done(_read_alone(jobs[len(results)]))
     else:
-        for i, job in enumerate(jobs, 1):
-            results.append(_read_one(job))
-            if progress:
-                progress(i, len(jobs), job[1])
+        for job in jobs:
+            done(_read_one(job))
     return results
+
+
+def _read_in_pool(jobs: Sequence[Job], workers: int, done: Callable[[FileResult], None]) -> bool:
+    """Read `jobs` in a pool, passing each result to `done` in order; False if the pool broke."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_parent)
+    try:
+        with _ctrl_c_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
+            results = pool.map(_read_one, jobs, chunksize=8)
+        for result in results:
+            done(result)
+    except BrokenProcessPool:
+        return False
+    finally:
+        # on Ctrl-C (or any error) drop the queued workbooks; the running ones finish in ms
+        pool.shutdown(wait=True, cancel_futures=True)
+    return True
+
+
+def _read_alone(job: Job) -> FileResult:
+    """One workbook in a process of its own: a crash becomes a finding naming the file."""
+    pool = ProcessPoolExecutor(max_workers=1, initializer=_leave_ctrl_c_to_the_parent)
+    try:
+        with _ctrl_c_held():
+            future = pool.submit(_read_one, job)
+        return future.result()
+    except BrokenProcessPool:
+        path, label = job[0], job[1]
+        crash = finding("read_crashed", label, detail="读取进程意外终止，可能是内存不足")
+        return FileResult(path, None, [crash], label)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _identity_findings(

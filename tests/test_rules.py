@@ -15,6 +15,8 @@ from qreport.findings import Finding
 from qreport.model import Case, MajorRow, School, TextBlock, YearValue
 from qreport.workbook.template import places
 
+import builders
+
 CATALOG = load_catalog(2024)
 OUTLINE = load_outline()
 PLACES = places(CATALOG)
@@ -311,7 +313,8 @@ def test_case_picture_must_sit_beside_the_workbook(tmp_path: Path) -> None:
 
 
 def test_cases(tmp_path: Path) -> None:
-    (tmp_path / "有.png").write_bytes(b"png")
+    (tmp_path / "有.png").write_bytes(builders.tiny_png())
+    (tmp_path / "坏.png").write_bytes(b"png")
     school = make(
         path=str(tmp_path / "学校.xlsx"),
         cases=[
@@ -319,12 +322,20 @@ def test_cases(tmp_path: Path) -> None:
             Case(chapter=2, title="", body="", row=5),
             Case(chapter=3, title="标题", body="正文", image="没有.png", row=6),
             Case(chapter=4, title="标题", body="正文", image="粘贴.png", row=7),
+            Case(chapter=5, title="标题", body="正文", image="坏.png", row=8),
+            Case(chapter=6, title="标题", body="正文", row=9),
         ],
-        pictures={7: ("image1.png", b"png")},
+        pictures={7: ("image1.png", builders.tiny_png()), 9: ("image2.png", b"\x89PNG\r\n")},
     )
     found = list(rules.cases(school, CATALOG, OUTLINE))
-    assert [(f.code, f.cell) for f in found] == [("case_incomplete", "B5"), ("case_image_missing", "D6")]
+    assert [(f.code, f.cell) for f in found] == [
+        ("case_incomplete", "B5"),
+        ("case_image_missing", "D6"),
+        ("picture_invalid", "D8"),
+        ("picture_invalid", "D9"),
+    ]
     assert "标题、正文" in found[0].message
+    assert "坏.png" in found[2].message and "粘贴的图片" in found[3].message
 
 
 # -- all rules ----------------------------------------------------------------------------------

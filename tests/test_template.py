@@ -386,7 +386,8 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) -> N
     write_text_atomic(target, "old")
 
     def broken(tmp: Path) -> None:
-        assert tmp.parent == tmp_path and tmp.name.startswith(".") and tmp.suffix == ".xlsx"
+        assert tmp.parent.parent == tmp_path and tmp.suffix == ".xlsx"
+        assert tmp.parent.name.startswith(".qreport-tmp-")  # one hidden folder, removed whatever happens
         tmp.write_text("half")
         raise OSError("disk full")
 

@@ -8,7 +8,6 @@ removes the folder; a SIGKILL can leave only that folder, which the next run wri
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import stat

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from qreport.atomic import cannot_write
 from qreport.errors import InputError
 from qreport.textgate import file_label
 
@@ -29,11 +30,13 @@ def check_outputs(outputs: Sequence[Named], inputs: Iterable[Named]) -> None:
     """Raise InputError (exit 2) naming both files when an output is an input or another output,
     or QreportError when an output names a folder (`-o ''`, `-o .`, an existing folder)."""
     for what, path in outputs:
-        if not path.name or path.is_dir():
+        if not path.name:  # -o '' or -o .
             raise InputError(
                 f"输出的{what}“{file_label(path)}”是一个文件夹，不是文件名。请指定文件名，例如 报告.docx。",
                 path=str(path),
             )
+        if path.is_dir():
+            raise cannot_write(path, IsADirectoryError(path))
     seen: dict[tuple[object, ...], Named] = {}
     for what, path in inputs:
         seen.setdefault(_key(path), (what, path))

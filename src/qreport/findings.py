@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from qreport.textgate import file_label, gate
+
 Severity = Literal["error", "warning"]
 
 # code -> (severity, message template). Each message says what is wrong and what to type instead.
@@ -159,7 +160,12 @@ CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         "找不到图片文件“{value}”。请把图片放在工作簿所在文件夹，或直接粘贴到该行。",
     ),
+    "picture_invalid": (
+        "warning",
+        "图片“{value}”无法使用：{reason}。该图片不会放入报告，请换一张 JPG 或 PNG 图片。",
+    ),
     # build (a folder of workbooks)
+    "file_outside": ("warning", "是指向文件夹之外的链接，已跳过。请把工作簿本身放进文件夹。"),
     "duplicate_school": ("error", "与 {other} 是同一所学校（{key}相同）。请只保留一个工作簿。"),
     "school_missing": (
         "error",

@@ -14,6 +14,7 @@ from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.outline import Outline
 from qreport.findings import Finding, finding
 from qreport.model import School
+from qreport.pictures import picture_beside, picture_problem, read_picture
 from qreport.workbook import layout
 from qreport.workbook.cells import display
 from qreport.workbook.xlsx import cell_ref
@@ -205,13 +206,11 @@ def texts(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
             yield finding("text_empty", school.file, **_list_cell(school, sheet, "内容", t.row), row=t.row)
 
 
-def picture_beside(folder: Path, name: str) -> Path | None:
-    """The picture file `name` in the workbook's `folder`, or None. Only a plain file name counts: a
-    path ("../x.png", "/home/…/x.jpg") would let a school's workbook pull any file into the report."""
-    if not name or Path(name).name != name or name in (".", ".."):
-        return None
-    path = folder / name
-    return path if path.is_file() else None
+def _picture_data(school: School, row: int, named: Path | None) -> bytes | None:
+    if named is not None:
+        return read_picture(named)
+    pasted = school.pictures.get(row)
+    return None if pasted is None else pasted[1]
 
 
 def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
@@ -222,9 +221,17 @@ def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
         if missing:
             yield finding("case_incomplete", school.file, **_list_cell(school, sheet, "标题", c.row),
                           missing="、".join(missing))  # fmt: skip
-        if c.image and c.row not in school.pictures and picture_beside(folder, c.image) is None:
+        named = picture_beside(folder, c.image) if c.image else None
+        if c.image and c.row not in school.pictures and named is None:
             yield finding("case_image_missing", school.file, **_list_cell(school, sheet, "图片", c.row),
                           value=c.image)  # fmt: skip
+            continue
+        data = _picture_data(school, c.row, named)
+        problem = None if data is None else picture_problem(data)
+        if problem is not None:
+            shown = c.image if named is not None else "粘贴的图片"
+            yield finding("picture_invalid", school.file, **_list_cell(school, sheet, "图片", c.row),
+                          value=shown, reason=problem)  # fmt: skip
 
 
 Rule = Callable[[School, Catalog, Outline], Iterator[Finding]]

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from qreport.atomic import Staged
 from qreport.clashes import check_outputs, files_below
-from qreport.check.rules import picture_beside
 from qreport.cli.show import findings_listing, school_table, summary_line
 from qreport.cli.terminal import ERROR, WARNING, Terminal
 from qreport.compile.build import BuildResult, build
 from qreport.errors import InputError
 from qreport.findings import counts
+from qreport.pictures import picture_beside, picture_problem, picture_suffix, read_picture
 from qreport.textgate import gate
 
 
@@ -165,15 +165,20 @@ def build_inputs(result: BuildResult, opts: BuildOptions) -> list[tuple[str, Pat
 
 
 def resolve_pictures(result: BuildResult, tmp: Path) -> None:
-    """Give every case its picture file: a file named in 图片 beside the workbook, or one pasted on the row."""
+    """Give every case its picture file: a file named in 图片 beside the workbook, or one pasted on
+    the row; only a picture that decodes is given (validation has warned about the others)."""
     for n, school in enumerate(result.dataset.schools, 1):
         base = Path(school.path or school.file).parent
         for i, case in enumerate(school.cases, 1):
+            case.image_path = None
             named = picture_beside(base, case.image or "")
             if named is not None:
-                case.image_path = str(named)
+                if picture_problem(read_picture(named)) is None:
+                    case.image_path = str(named)
             elif case.row in school.pictures:
-                name, data = school.pictures[case.row]
-                target = tmp / f"school{n}-case{i}-{name}"  # stable: the name ends up in the .docx
-                target.write_bytes(data)
-                case.image_path = str(target)
+                _name, data = school.pictures[case.row]
+                if picture_problem(data) is None:
+                    # named by position, not by the pasted name (which may be long, odd or '..')
+                    target = tmp / f"school{n}-case{i}{picture_suffix(data)}"
+                    target.write_bytes(data)
+                    case.image_path = str(target)

@@ -56,5 +56,10 @@ def school_table(rows: Sequence[tuple[str, str, int, int]], title: str) -> Table
     table.add_column("错误", justify="right")
     table.add_column("警告", justify="right")
     for school, file, errors, warnings in rows:
-        table.add_row(Text(gate(school, shown=True)), Text(gate(file, shown=True)), Text(str(errors), "red" if errors else ""), str(warnings))
+        table.add_row(
+            Text(gate(school, shown=True)),
+            Text(gate(file, shown=True)),
+            Text(str(errors), "red" if errors else ""),
+            str(warnings),
+        )
     return table

@@ -50,7 +50,9 @@ class Terminal:
     def line(self, *spans: Span) -> None:
         """One line of output; long lines are left to the terminal to wrap, never cut. Every span
         passes the text gate: a typed value or file name cannot move the cursor or retitle the window."""
-        spans = tuple(gate(s, shown=True) if isinstance(s, str) else (gate(s[0], shown=True), s[1]) for s in spans)
+        spans = tuple(
+            gate(s, shown=True) if isinstance(s, str) else (gate(s[0], shown=True), s[1]) for s in spans
+        )
         if self.styled:
             from rich.text import Text
 

@@ -28,6 +28,7 @@ from qreport.compile.dataset import load_dataset, year_values
 from qreport.errors import InputError
 from qreport.findings import Finding, finding
 from qreport.model import Dataset, Provenance, Region, School, YearValue
+from qreport.pictures import inside
 from qreport.workbook.cells import display
 from qreport.workbook.packed import Values
 
@@ -66,6 +67,9 @@ def discover(folder: Path) -> tuple[list[Path], list[Finding]]:
             continue
         rel = str(path.relative_to(folder))
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if not inside(path, folder):  # a symlink out of the bureau folder: not the bureau's to read
+            notices.append(finding("file_outside", rel))
             continue
         suffix = path.suffix.lower()
         if path.name.startswith("~$") or (suffix in OTHER_SHEETS):

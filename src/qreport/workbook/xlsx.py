@@ -301,7 +301,9 @@ def _clean_text(sheet: Sheet, row: int, col: int, value: str) -> str:
             sheet.problems.append((row, col, "control_chars", {"chars": chars}))
     lines = value.count("\n")
     if lines >= MAX_TEXT_LINES:
-        sheet.problems.append((row, col, "text_too_many_lines", {"limit": MAX_TEXT_LINES, "count": lines + 1}))
+        sheet.problems.append(
+            (row, col, "text_too_many_lines", {"limit": MAX_TEXT_LINES, "count": lines + 1})
+        )
         value = "\n".join(value.split("\n", MAX_TEXT_LINES)[:MAX_TEXT_LINES])
     return value
 

@@ -36,6 +36,26 @@ def gate(text: str, *, shown: bool = False) -> str:
     return _REMOVED.sub("", text) if _REMOVED.search(text) else text
 
 
+_XML_BAD_REF = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
+
+
+def _bad_ref(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return "" if code > 0x10FFFF or _REMOVED.match(chr(code)) else match.group()
+
+
+def gate_xml(data: bytes) -> bytes:
+    """An XML part (UTF-8) through the gate: characters XML cannot carry removed, whether typed raw
+    or as character references, so a strict parser (openpyxl's) can read a part a lenient one read."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    if _REMOVED.search(text) is None and "&#" not in text:
+        return data
+    return _XML_BAD_REF.sub(_bad_ref, _REMOVED.sub("", text)).encode("utf-8")
+
+
 def is_clean(text: str) -> bool:
     """True when `gate(text)` is `text`: nothing to remove or warn about."""
     return _REMOVED.search(text) is None and "\r" not in text

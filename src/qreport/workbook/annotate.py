@@ -11,7 +11,9 @@ import html
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from io import BytesIO
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
@@ -25,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qreport.atomic import cannot_write, write_atomic
 from qreport.errors import InputError, UnreadableWorkbook
 from qreport.findings import Finding, counts
+from qreport.textgate import gate_xml
 from qreport.workbook.safety import open_checked
 from qreport.workbook.template import FONT_NAME, HEADER_FILL, fit_row_heights
 
@@ -105,12 +108,34 @@ def annotate(src: Path, findings: Sequence[Finding], out_dir: Path, *, target: P
 def _load(src: Path) -> Workbook:
     open_checked(src).close()  # refuses missing, legacy, encrypted and oversized files with a clear message
     try:
-        return load_workbook(src)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as exc:
+        return load_workbook(_gated(src))
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+        ParseError,
+    ) as exc:
         detail = f"{type(exc).__name__}: {exc}"
         raise UnreadableWorkbook(
             f"无法读取工作簿 {src.name}，未写出标注副本（{detail}）。", path=str(src), code="corrupt"
         ) from None
+
+
+def _gated(src: Path) -> BytesIO:
+    """The workbook with its XML parts through the text gate: a control character that the reader
+    removed (with a warning) would otherwise stop openpyxl's strict parser."""
+    out = BytesIO()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                data = gate_xml(data)
+            zout.writestr(info, data)
+    out.seek(0)
+    return out
 
 
 def _drop_old_summary(wb: Workbook) -> None:

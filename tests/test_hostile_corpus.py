@@ -1,0 +1,385 @@
+"""The hostile corpus of issue 17, grouped by promise: no crash, no overwrite, no hang past a budget,
+no silent bad value. Every case starts from a copy of examples/bayannur and ends in its expected
+finding or exit status, with a Chinese message and no traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from hostile_files import (
+    EVIL,
+    PICTURE,
+    SCHOOL,
+    TEXT_FIELDS,
+    append_cell,
+    edit_sheet,
+    example_copy,
+    members,
+    one_school,
+    put_text,
+    write_members,
+)
+from typer.testing import CliRunner
+
+from qreport import budgets
+from qreport.check.validate import validate_files
+from qreport.cli.app import app
+from qreport.compile.build import build
+from qreport.textgate import file_label, gate
+
+import builders
+
+QREPORT = Path(sys.executable).parent / "qreport"
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    assert "Traceback" not in result.output and "内部错误" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def codes(path: Path) -> list[tuple[str, str | None, str | None]]:
+    (r,) = validate_files([path]).results
+    return [(f.code, f.sheet, f.cell) for f in r.findings]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# == the text gate =================================================================================
+
+
+def test_gate_removes_what_xml_cannot_carry_and_shows_what_a_terminal_would_obey() -> None:
+    text = "a\x01b\x1b[31mc\r\nd\ud800e\x85f\ufffe"
+    assert gate(text) == "ab[31mc\nde" + "f"
+    assert gate(text, shown=True) == "a\\x01b\\x1b[31mc\\x0d\nd\\ud800e\\x85f\\ufffe"
+    assert gate("学校\t简称\n") == "学校\t简称\n"  # tabs, line breaks and CJK pass untouched
+
+
+def test_a_gbk_file_name_from_a_windows_zip_is_shown_readable() -> None:
+    name = os.fsdecode("巴彦淖尔职业学校.xlsx".encode("gbk"))
+    assert file_label(name) == "巴彦淖尔职业学校.xlsx"
+
+
+@pytest.fixture(scope="module")
+def evil_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One example school whose every text field holds every control character."""
+    folder = tmp_path_factory.mktemp("evil") / "in"
+    path = one_school(folder)
+    for sheet, ref in TEXT_FIELDS:
+        put_text(path, sheet, ref, EVIL)
+    return folder
+
+
+def test_controls_in_every_text_field_are_a_warning_naming_the_cell(evil_folder: Path) -> None:
+    found = codes(evil_folder / SCHOOL)
+    for sheet, ref in TEXT_FIELDS:
+        assert ("control_chars", sheet, ref) in found
+    code, out = run("validate", evil_folder / SCHOOL)
+    assert code in (0, 1)
+    assert "\x1b" not in out and "\x07" not in out and "\\x1b" in out
+
+
+def test_every_output_opens_after_controls_in_every_text_field(evil_folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    code, text = run("build", evil_folder, "-o", out / "r.docx", "--tables", out / "t.xlsx", "--draft",
+                     "--annotate" if False else "--quiet")  # fmt: skip
+    assert code == 0, text
+    document = docx.Document(str(out / "r.docx"))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "RED" in body and "\x1b" not in body  # the text is kept, its controls are not
+    openpyxl.load_workbook(out / "t.xlsx")
+    code, text = run("validate", evil_folder / SCHOOL, "--annotate", out / "marked")
+    assert code in (0, 1), text
+    openpyxl.load_workbook(out / "marked" / SCHOOL)
+    if shutil.which("soffice"):
+        for name in ("r.docx", "t.xlsx"):
+            subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out / "pdf"),
+                            str(out / name)], capture_output=True, timeout=180, check=True)  # fmt: skip
+            assert (out / "pdf" / Path(name).with_suffix(".pdf").name).stat().st_size > 1000
+
+
+def test_a_draft_with_thousands_of_findings_holding_controls_opens(tmp_path: Path) -> None:
+    """Issue 17 item 1: a 专业设置 sheet of 3,600 rows whose 专业代码 holds a control character; the
+    findings table of the draft (over 20,000 cells) is streamed as raw XML."""
+    path = one_school(tmp_path / "in")
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>12\x01%d</t></is></c></row>' % (r, r, r)
+        for r in range(100, 3700)
+    )
+    edit_sheet(path, "专业设置", lambda xml: xml.replace(b"</sheetData>", rows + b"</sheetData>", 1))
+    code, out = run("build", tmp_path / "in", "-o", tmp_path / "r.docx", "--draft", "--quiet")
+    assert code == 0, out
+    document = docx.Document(str(tmp_path / "r.docx"))
+    assert sum(len(t.rows) for t in document.tables) > 3600
+
+
+# == budgets: sheet size, text, styles ==============================================================
+
+
+@pytest.mark.parametrize(
+    ("ref", "refused"),
+    [
+        (f"A{budgets.MAX_SHEET_ROWS}", False),
+        (f"A{budgets.MAX_SHEET_ROWS + 1}", True),
+        ("GR5", False),  # column 200
+        ("GS5", True),  # column 201
+        ("XFD5000", True),
+        ("XFD1048576", True),
+    ],
+)
+def test_a_sheet_is_measured_from_its_xml_before_anything_is_allocated(
+    tmp_path: Path, ref: str, refused: bool
+) -> None:
+    path = append_cell(one_school(tmp_path), "计分卡", ref)
+    found = codes(path)
+    assert (("sheet_too_large", "计分卡", None) in found) == refused
+
+
+def test_a_huge_sheet_among_many_is_named_and_the_rest_are_built(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path / "in")
+    append_cell(folder / SCHOOL, "计分卡", "XFD1048576")
+    result = build(folder, draft=True)
+    bad = [f for f in result.findings if f.code == "sheet_too_large"]
+    assert [(f.file, f.sheet) for f in bad] == [(SCHOOL, "计分卡")]
+    assert len(result.dataset.schools) == 6
+    assert "计分卡" in bad[0].message and "1048576" in bad[0].message
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_text_per_cell_budget(tmp_path: Path, extra: int) -> None:
+    path = put_text(one_school(tmp_path), "文字材料", "B4", "字" * (budgets.MAX_CELL_CHARS + extra))
+    assert (("text_too_long", "文字材料", "B4") in codes(path)) == bool(extra)
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_lines_per_text_budget(tmp_path: Path, extra: int) -> None:
+    text = "\n".join(["行"] * (budgets.MAX_TEXT_LINES + extra))
+    path = put_text(one_school(tmp_path), "文字材料", "B4", text)
+    assert (("text_too_many_lines", "文字材料", "B4") in codes(path)) == bool(extra)
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_styles_per_workbook_budget(tmp_path: Path, extra: int) -> None:
+    path = one_school(tmp_path)
+    parts = members(path)
+    styles = parts["xl/styles.xml"].decode()
+    start = styles.index("<cellXfs")
+    end = styles.index("</cellXfs>")
+    count = budgets.MAX_STYLES + extra
+    xfs = f'<cellXfs count="{count}">' + '<xf numFmtId="10" applyNumberFormat="1"/>' * count
+    parts["xl/styles.xml"] = (styles[:start] + xfs + styles[end:]).encode()
+    write_members(path, parts, zipfile.ZIP_STORED)  # so many equal styles compress like a zip bomb
+    found = codes(path)
+    assert found == [("too_many_styles", None, None)] if extra else "too_many_styles" not in str(found)
+
+
+# == pictures ======================================================================================
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(builders.tiny_png()[:40], id="truncated"),
+        pytest.param(_png_claiming(0, 10), id="zero-width"),
+        pytest.param(_png_claiming(100_000, 100_000), id="ten-gigapixels"),
+        pytest.param(b"GIF89a not really", id="not-an-image"),
+        pytest.param("这是文字".encode() * 100, id="text"),
+        pytest.param(b"\0" * (budgets.MAX_PICTURE_BYTES + 1), id="over-20-MB"),
+    ],
+)
+def test_a_bad_picture_is_a_warning_and_left_out_of_a_report_that_opens(tmp_path: Path, data: bytes) -> None:
+    folder = tmp_path / "in"
+    path = one_school(folder)
+    (folder / PICTURE).write_bytes(data)
+    assert ("picture_invalid", "典型案例", "D4") in codes(path)
+    code, out = run("build", folder, "-o", tmp_path / "r.docx", "--quiet")
+    assert code == 0, out
+    assert docx.Document(str(tmp_path / "r.docx")).inline_shapes is not None
+
+
+def test_a_picture_symlinked_from_outside_the_folder_is_not_embedded(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    path = one_school(folder)
+    secret = tmp_path / "secret.png"
+    shutil.move(folder / PICTURE, secret)
+    (folder / PICTURE).symlink_to(secret)
+    assert ("case_image_missing", "典型案例", "D4") in codes(path)
+
+
+def test_a_workbook_symlinked_from_outside_the_folder_is_skipped(tmp_path: Path) -> None:
+    outside = one_school(tmp_path / "elsewhere")
+    folder = tmp_path / "in"
+    one_school(folder)
+    (folder / "链接.xlsx").symlink_to(outside)
+    result = build(folder)
+    assert [(f.file, f.code) for f in result.findings if f.code == "file_outside"] == [
+        ("链接.xlsx", "file_outside")
+    ]
+
+
+# == never write over an input =======================================================================
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["-o", SCHOOL], ("报告", "学校工作簿")),
+        (["--tables", SCHOOL], ("汇总表", "学校工作簿")),
+        (["-o", "qreport.toml"], ("报告", "配置文件")),
+        (["--dataset", "narrative/1.1.md"], ("数据集", "叙述文件")),
+        (["-o", PICTURE], ("报告", "图片")),
+        (["-o", "r.json"], ("数据集", "报告")),
+        (["-o", "r.docx", "--dataset", "r.docx"], ("数据集", "报告")),
+        (["-o", "r.docx", "--tables", "r.json"], ("汇总表", "数据集")),
+    ],
+)
+def test_an_output_that_is_an_input_or_another_output_is_exit_2_naming_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], names: tuple[str, str]
+) -> None:
+    folder = example_copy(tmp_path / "in")
+    (folder / "narrative" / "1.1.md").write_text("本节文字。\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    before = {p: digest(p) for p in folder.rglob("*") if p.is_file()}
+    code, out = run("build", ".", *args, "--draft", "--quiet")
+    assert code == 2, out
+    assert f"输出的{names[0]}" in out and names[1] in out
+    assert {p: digest(p) for p in folder.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("output", ["", "."])
+def test_an_empty_or_folder_output_name_is_exit_2(tmp_path: Path, output: str) -> None:
+    one_school(tmp_path / "in")
+    code, out = run("build", tmp_path / "in", "-o", output, "--quiet")
+    assert code == 2 and "不是文件名" in out
+
+
+def test_annotated_copies_never_land_on_a_source_or_on_each_other(tmp_path: Path) -> None:
+    a = one_school(tmp_path / "a")
+    b = one_school(tmp_path / "b")
+    before = digest(b)
+    code, out = run("validate", a, b, "--annotate", tmp_path / "b")
+    assert code == 2 and "就是输入的学校工作簿" in out and digest(b) == before
+    code, out = run("validate", a, b, "--annotate", tmp_path / "marked")
+    assert code in (0, 1), out
+    assert sorted(p.name for p in (tmp_path / "marked").iterdir()) == [
+        SCHOOL,
+        SCHOOL.replace(".xlsx", "（2）.xlsx"),
+    ]
+    code, out = run("validate", a, b, "--annotate", tmp_path / "marked")  # earlier copies are replaced
+    assert code in (0, 1), out
+
+
+def test_an_annotated_xlsm_never_replaces_the_xlsx_beside_it(tmp_path: Path) -> None:
+    d = tmp_path / "d"
+    xlsx = one_school(d)
+    xlsm = d / "学校.xlsm"
+    shutil.copy(xlsx, xlsm)
+    shutil.copy(xlsx, d / "学校.xlsx")
+    before = digest(d / "学校.xlsx")
+    code, out = run("validate", xlsm, "--annotate", d)
+    assert code == 2 and "不是 qreport 写出的标注副本" in out
+    assert digest(d / "学校.xlsx") == before
+
+
+def test_template_refuses_controls_in_the_school_name(tmp_path: Path) -> None:
+    code, out = run("template", tmp_path / "t.xlsx", "--school", "a\x01b")
+    assert code == 2 and "\\x01" in out and not (tmp_path / "t.xlsx").exists()
+
+
+# == signals =======================================================================================
+
+
+def _build_and_signal(folder: Path, out: Path, sig: signal.Signals) -> int:
+    proc = subprocess.Popen(
+        [str(QREPORT), "build", str(folder), "-o", str(out / "r.docx"), "--tables", str(out / "t.xlsx"), "-q"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and not any(out.glob(".qreport-tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    return proc.returncode
+
+
+def test_sigterm_while_writing_leaves_nothing_beside_the_outputs(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    code = _build_and_signal(folder, out, signal.SIGTERM)
+    assert code in (0, 143)
+    names = sorted(p.name for p in out.iterdir())
+    assert names in ([], ["r.docx", "r.json", "t.xlsx"])  # killed while writing, or just after
+
+
+def test_sigkill_leaves_at_most_a_temporary_folder_that_the_next_run_removes(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path / "in")
+    out = tmp_path / "out"
+    out.mkdir()
+    _build_and_signal(folder, out, signal.SIGKILL)
+    assert all(p.name.startswith(".qreport-tmp-") and p.is_dir() for p in out.iterdir())
+    code, text = run("build", folder, "-o", out / "r.docx", "--quiet")
+    assert code == 0, text
+    assert sorted(p.name for p in out.iterdir()) == ["r.docx", "r.json"]
+
+
+# == one crash among many ===========================================================================
+
+
+def test_a_workbook_that_kills_its_reader_is_named_and_the_others_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qreport.compile.build as compile_build
+
+    real = compile_build.validate_file
+
+    def dies_on_one(path: Path, *args: object, **kw: object):  # type: ignore[no-untyped-def]
+        if path.name == "05.xlsx":
+            os._exit(3)  # as a reader killed by the kernel for its memory would
+        return real(path, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compile_build, "validate_file", dies_on_one)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    source = one_school(tmp_path / "src")
+    for i in range(compile_build.PARALLEL_FROM + 2):
+        shutil.copy(source, folder / f"{i:02d}.xlsx")
+    result = build(folder, workers=2, draft=True)
+    assert [(r.label, r.findings[0].code) for r in result.files if r.school is None] == [
+        ("05.xlsx", "read_crashed")
+    ]
+    assert len(result.files) == compile_build.PARALLEL_FROM + 2

@@ -8,11 +8,13 @@ removes the folder; a SIGKILL can leave only that folder, which the next run wri
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from qreport.errors import QreportError
@@ -43,6 +45,22 @@ def cannot_write(path: Path, exc: OSError) -> QreportError:
 
 
 TEMP_PREFIX = ".qreport-tmp-"
+HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM for a short step that must not be cut in half (a temporary folder
+    created and recorded, outputs moved into place, forking workers); one that arrives meanwhile
+    is delivered right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _alive(pid: int) -> bool:
@@ -123,7 +141,8 @@ class Staged:
             raise cannot_write(target, IsADirectoryError(target))
         folder = target.parent
         if folder not in self._folders:
-            self._folders[folder] = _temp_folder(folder, target)
+            with signals_held():  # a signal between creating and recording it would leak the folder
+                self._folders[folder] = _temp_folder(folder, target)
         tmp = self._folders[folder] / target.name
         if tmp.exists() or any(t == tmp for t, _ in self._staged):
             fd, name = tempfile.mkstemp(dir=self._folders[folder], suffix=target.suffix)
@@ -136,10 +155,11 @@ class Staged:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        try:
-            if kind is None:
-                for tmp, target in self._staged:
-                    _move_into_place(tmp, target)
-        finally:  # whatever was not moved into place: all of it after a failure
-            for folder in self._folders.values():
-                shutil.rmtree(folder, ignore_errors=True)
+        with signals_held():  # all outputs moved, or none; the temporary folders always removed
+            try:
+                if kind is None:
+                    for tmp, target in self._staged:
+                        _move_into_place(tmp, target)
+            finally:  # whatever was not moved into place: all of it after a failure
+                for folder in self._folders.values():
+                    shutil.rmtree(folder, ignore_errors=True)

@@ -7,16 +7,16 @@ qreport.report.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qreport.atomic import HELD, signals_held
 from qreport.catalog.config import Config, find_config
 from qreport.catalog.indicators import Catalog, load_catalog
 from qreport.catalog.outline import Outline, load_outline
@@ -113,21 +113,7 @@ def _leave_ctrl_c_to_the_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the CLI's handler unwinds the parent, not a worker
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-@contextlib.contextmanager
-def _ctrl_c_held() -> Iterator[None]:
-    """Hold Ctrl-C while the pool forks its workers (they inherit the mask until they ignore it);
-    a Ctrl-C pressed meanwhile is raised in the parent right after."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # forked while the parent held them
 
 
 def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path: Path | None,
@@ -159,7 +145,7 @@ def _read_in_pool(jobs: Sequence[Job], workers: int, done: Callable[[FileResult]
     """Read `jobs` in a pool, passing each result to `done` in order; False if the pool broke."""
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_parent)
     try:
-        with _ctrl_c_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
+        with signals_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
             results = pool.map(_read_one, jobs, chunksize=8)
         for result in results:
             done(result)
@@ -175,7 +161,7 @@ def _read_alone(job: Job) -> FileResult:
     """One workbook in a process of its own: a crash becomes a finding naming the file."""
     pool = ProcessPoolExecutor(max_workers=1, initializer=_leave_ctrl_c_to_the_parent)
     try:
-        with _ctrl_c_held():
+        with signals_held():
             future = pool.submit(_read_one, job)
         return future.result()
     except BrokenProcessPool:

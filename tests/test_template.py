@@ -17,6 +17,7 @@ from qreport.atomic import write_atomic, write_text_atomic
 from qreport.catalog import formula
 from qreport.catalog.indicators import load_catalog
 from qreport.catalog.outline import load_outline
+from qreport.compile.dataset import parse_dataset
 from qreport.errors import InputError
 from qreport.workbook import layout
 from qreport.workbook.fill import fill_workbook
@@ -323,7 +324,11 @@ def dataset(year: int = 2023) -> dict:
             },
         }
 
-    return {"year": year, "schools": [school("甲职业学校", "甲校", 320.0), school("乙职业学校", "乙校", 150)]}
+    return {
+        "year": year,
+        "city": {},
+        "schools": [school("甲职业学校", "甲校", 320.0), school("乙职业学校", "乙校", 150)],
+    }
 
 
 def test_school_name_prefilled(tmp_path: Path) -> None:
@@ -335,7 +340,7 @@ def test_school_name_prefilled(tmp_path: Path) -> None:
 
 def test_previous_column_prefilled_from_dataset(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
-    write_template(path, CATALOG, school="乙职业学校", previous=dataset())
+    write_template(path, CATALOG, school="乙职业学校", previous=parse_dataset(dataset()))
     wb = load_workbook(path)
     assert wb["计分卡"][cell_of(wb, "graduates", PREV)].value == 150
     assert wb["计分卡"][cell_of(wb, "monthly_income", PREV)].value == 3100.25
@@ -352,7 +357,7 @@ def test_previous_with_a_single_school_needs_no_name(tmp_path: Path) -> None:
     data = dataset()
     data["schools"] = data["schools"][:1]
     path = tmp_path / "t.xlsx"
-    write_template(path, CATALOG, previous=data)
+    write_template(path, CATALOG, previous=parse_dataset(data))
     wb = load_workbook(path)
     assert wb["计分卡"][cell_of(wb, "graduates", PREV)].value == 320
     assert wb[layout.INFO_SHEET]["B4"].value == "甲职业学校"
@@ -373,7 +378,7 @@ def test_unusable_previous_dataset_is_refused(
 ) -> None:
     path = tmp_path / "t.xlsx"
     with pytest.raises(InputError) as err:
-        write_template(path, CATALOG, school=school, previous=data)
+        write_template(path, CATALOG, school=school, previous=parse_dataset(data))
     assert needle in err.value.message
     assert not path.exists() and list(tmp_path.iterdir()) == []
 

@@ -110,6 +110,40 @@ class School:
         return self.short_name or self.name or self.file
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSchool:
+    """One entry of a dataset's `schools`: a school, or in a roll-up's dataset a lower region."""
+
+    name: str
+    short_name: str
+    file: str
+    code: str
+    values: Mapping[str, YearValue]  # packed: a national dataset holds 7,000 of these
+    samples: Mapping[str, int | None]
+    majors: Mapping[str, frozenset[str] | None]  # "previous"/"current" -> distinct 专业代码 taught
+
+
+@dataclass(frozen=True)
+class StoredDataset:
+    """A dataset file as read back, checked: what `--previous`, `--from-datasets` and
+    `template --previous` use. Written by `write_dataset`; read only by `read_dataset`."""
+
+    path: str  # as the user named it, for messages
+    year: int
+    region_name: str
+    region_code: str
+    short: str  # what the region's report calls it in sentences (巴彦淖尔市)
+    whole: str  # the region as a whole (全市, 全盟); "" when neither the file nor the name says
+    school_count: int  # schools behind the dataset (for a roll-up: summed over its lower datasets)
+    draft: bool
+    schools: tuple[StoredSchool, ...]
+    city: Mapping[str, YearValue]
+    city_samples: Mapping[str, int | None]
+    city_majors: Mapping[str, frozenset[str] | None]
+    provenance: Mapping[str, Mapping[str, Provenance]]  # id -> "previous"/"current" -> coverage
+    findings: tuple[Finding, ...]
+
+
 class Provenance(BaseModel):
     """How one city value was made: the rule (口径) and which schools contributed."""
 

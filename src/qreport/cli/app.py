@@ -63,7 +63,7 @@ def template(
 ) -> None:
     """生成学校填报用的空白工作簿（可预填上年数据）。"""
     from qreport.catalog.indicators import load_catalog
-    from qreport.compile.dataset import load_dataset
+    from qreport.compile.dataset import read_dataset
     from qreport.workbook.template import write_template
 
     if out_file.suffix.lower() != ".xlsx":
@@ -80,7 +80,7 @@ def template(
     try:
         check_outputs([("填报表", out_file)], [("上年数据集", previous)] if previous else [])
         catalog = load_catalog(year or 2024)
-        data = load_dataset(previous) if previous else None
+        data = read_dataset(previous, year=catalog.previous_year) if previous else None
         write_template(out_file, catalog, school=school, previous=data)
     except QreportError as exc:
         raise fail(exc) from None

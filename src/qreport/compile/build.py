@@ -14,7 +14,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from qreport.atomic import HELD, signals_held
 from qreport.catalog.config import Config, find_config
@@ -24,13 +23,13 @@ from qreport.catalog.regions import SCHOOL, whole_of
 from qreport.check.validate import FileResult, validate_file
 from qreport.compile.aggregate import Unit, aggregate, city_majors, city_samples, derive, majors_taught
 from qreport.compile.coverage import coverage_findings
-from qreport.compile.dataset import load_dataset, year_values
+from qreport.compile.dataset import read_dataset
 from qreport.errors import InputError
 from qreport.findings import Finding, finding
-from qreport.model import Dataset, Provenance, Region, School, YearValue
+from qreport.model import Dataset, Provenance, Region, School, StoredDataset, YearValue
 from qreport.pictures import inside
 from qreport.workbook.cells import display
-from qreport.workbook.packed import Values
+from qreport.workbook.packed import Values, value_of
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 # Spreadsheets in other formats a school might send: skipped with a notice, never guessed at.
@@ -207,32 +206,23 @@ def _identity_findings(
     return kept, out
 
 
-def _apply_previous(
-    previous: dict[str, Any], dataset: Dataset, catalog: Catalog, source: str
-) -> list[Finding]:
+def _apply_previous(previous: StoredDataset, dataset: Dataset, catalog: Catalog) -> list[Finding]:
     """The previous-year city column from last year's dataset; typed previous values checked against it."""
-    if previous["year"] != catalog.previous_year:
-        raise InputError(f"上年数据集 {source} 是 {previous['year']} 年的，本次编制 {catalog.year} 年，"
-                         f"需要 {catalog.previous_year} 年的数据集。")  # fmt: skip
-    prev_city = year_values(previous.get("city"))
-    raw_prov = previous.get("provenance")
-    prev_prov: dict[str, Any] = raw_prov if isinstance(raw_prov, dict) else {}
+    source = Path(previous.path).name
     for ind in catalog.indicators:
-        dataset.city[ind.id].previous = prev_city.get(ind.id, YearValue()).current
-        dataset.provenance[ind.id]["previous"] = _previous_provenance(prev_prov.get(ind.id), source)
+        dataset.city[ind.id].previous = value_of(previous.city, ind.id, "current")
+        dataset.provenance[ind.id]["previous"] = _previous_provenance(
+            previous.provenance.get(ind.id, {}).get("current"), source
+        )
     out: list[Finding] = []
-    by_name = {
-        s.get("name"): year_values(s.get("values"))
-        for s in previous.get("schools", [])
-        if isinstance(s, dict)
-    }
+    by_name = {s.name: s.values for s in previous.schools}
     for school in dataset.schools:
         last = by_name.get(school.name)
         if last is None:
             continue
         for ind in catalog.typed:
             typed = school.values.get(ind.id, YearValue()).previous
-            known = last.get(ind.id, YearValue()).current
+            known = value_of(last, ind.id, "current")
             if typed is not None and known is not None and abs(typed - known) > 1e-6:
                 ref = school.cells.get(ind.id, {}).get("previous", "!")
                 sheet, _, cell = ref.rpartition("!")
@@ -241,17 +231,12 @@ def _apply_previous(
     return out
 
 
-def _previous_provenance(raw: object, source: str) -> Provenance:
+def _previous_provenance(last: Provenance | None, source: str) -> Provenance:
     """Last year's city value keeps the coverage last year's dataset recorded for it."""
-    p = raw.get("current") if isinstance(raw, dict) else None
-    p = p if isinstance(p, dict) else {}
-    count = p.get("schools_count")
-    return Provenance(
-        rule=f"取自上年数据集 {source} 的本年值",
-        missing=[str(n) for n in p.get("missing") or () if isinstance(n, str)],
-        count=count if isinstance(count, int) else None,
-        note=str(p.get("note") or ""),
-    )
+    rule = f"取自上年数据集 {source} 的本年值"
+    if last is None:
+        return Provenance(rule=rule)
+    return Provenance(rule=rule, missing=list(last.missing), count=last.count, note=last.note)
 
 
 def units_of(schools: Sequence[School], values: Mapping[str, Mapping[str, YearValue]]) -> list[Unit]:
@@ -269,7 +254,7 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     catalog = load_catalog(year or config.year)
     outline_path = config.resolve(config.report.outline) if config.report.outline else None
     outline = load_outline(outline_path)
-    prev_data = load_dataset(previous) if previous else None
+    prev_data = read_dataset(previous, year=catalog.previous_year) if previous else None
     paths, notices = discover(folder)
     if not paths:
         raise InputError(f"文件夹 {folder} 中没有 .xlsx 工作簿。请把各校填好的工作簿放进该文件夹。")
@@ -289,7 +274,7 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
         draft=draft,
     )  # fmt: skip
     if prev_data is not None:
-        findings += _apply_previous(prev_data, dataset, catalog, previous.name if previous else "")
+        findings += _apply_previous(prev_data, dataset, catalog)
     dataset.findings = findings + coverage_findings(dataset, catalog)
     for s in schools:
         s.cells = {}  # every check that needed cell references has run; a national build is large

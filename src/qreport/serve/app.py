@@ -37,6 +37,7 @@ from qreport.catalog.indicators import Catalog, load_catalog
 from qreport.catalog.outline import Outline, load_outline
 from qreport.errors import ConfigError, QreportError
 from qreport.findings import Finding
+from qreport.model import StoredDataset
 from qreport.serve.drafts import OUTPUT_KINDS, DraftBuilder
 from qreport.serve.guard import BodyLimit, SecurityHeaders
 from qreport.serve.intake import Refused, TooLarge, check_and_record, save_upload
@@ -123,11 +124,11 @@ class Portal:
         outline_path = self.config.resolve(self.config.report.outline) if self.config.report.outline else None
         self.outline: Outline = load_outline(outline_path)
         self.previous_path = previous
-        self.previous: dict[str, Any] | None = None
+        self.previous: StoredDataset | None = None
         if previous is not None:
-            from qreport.compile.dataset import load_dataset
+            from qreport.compile.dataset import read_dataset
 
-            self.previous = load_dataset(previous)
+            self.previous = read_dataset(previous, year=self.catalog.previous_year)
         self.settings = settings or Settings()
         self.store = Store(self.folder)
         self.store.sync_schools([s.name for s in self.config.schools])

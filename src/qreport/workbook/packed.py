@@ -97,10 +97,18 @@ def value_of(values: Mapping[str, YearValue], key: str, which: str) -> float | N
 
 
 def _values(keys: tuple[str, ...], data: bytes) -> Values:
+    out = array("d")
+    out.frombytes(data)
+    return packed_values(keys, out)
+
+
+def packed_values(keys: tuple[str, ...], data: array[float]) -> Values:
+    """Values from its parts: previous and current of each key in turn, NaN for no value."""
+    if len(data) != 2 * len(keys):
+        raise ValueError(f"{len(keys)} keys need {2 * len(keys)} numbers, not {len(data)}")
     out = Values.__new__(Values)
     out._keys, out._index = _interned(keys)
-    out._data = array("d")
-    out._data.frombytes(data)
+    out._data = data
     return out
 
 

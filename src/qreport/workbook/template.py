@@ -27,7 +27,9 @@ from qreport.catalog import formula
 from qreport.catalog.indicators import Catalog, Indicator, Table
 from qreport.catalog.outline import CHAPTER_TITLES, load_outline
 from qreport.errors import InputError
+from qreport.model import StoredDataset, StoredSchool
 from qreport.workbook import layout
+from qreport.workbook.packed import value_of
 
 HEADER_ROW = 3  # title, note, header; indicator rows follow
 FIRST_ROW = HEADER_ROW + 1
@@ -568,22 +570,16 @@ def _lists_sheet(wb: Workbook) -> None:
 
 
 def previous_values(
-    catalog: Catalog, dataset: Mapping[str, Any], school: str | None
-) -> tuple[str, dict[str, Any]]:
-    """(school name, {id: current value}) of one school of last year's dataset."""
-    if not isinstance(dataset, Mapping) or not isinstance(dataset.get("schools"), list):
+    catalog: Catalog, dataset: StoredDataset, school: str | None
+) -> tuple[StoredSchool, dict[str, float]]:
+    """One school of last year's dataset, and its current values of the inputs this template asks for."""
+    if dataset.year != catalog.previous_year:
         raise InputError(
-            "上年数据集格式不对：应为 qreport build --dataset 写出的 JSON（含 year 和 schools）。"
-        )
-    year = dataset.get("year")
-    if str(year) != str(catalog.previous_year):
-        raise InputError(
-            f"上年数据集是 {year} 年的，而 {catalog.year} 年的模板需要 {catalog.previous_year} 年的数据集"
+            f"上年数据集是 {dataset.year} 年的，而 {catalog.year} 年的模板需要 {catalog.previous_year} 年的数据集"
             f"（{catalog.previous_year} 年 qreport build --dataset 的输出）。"
         )
-    schools = [s for s in dataset["schools"] if isinstance(s, Mapping)]
-    names = [str(s.get("name", "")) for s in schools]
-    listing = "、".join(names) or "（无）"
+    schools = dataset.schools
+    listing = "、".join(s.name for s in schools) or "（无）"
     if school is None:
         if len(schools) != 1:
             raise InputError(
@@ -591,35 +587,31 @@ def previous_values(
             )
         found = schools[0]
     else:
-        matches = [s for s in schools if str(s.get("name", "")).strip() == school.strip()]
+        matches = [s for s in schools if s.name.strip() == school.strip()]
         if not matches:
             raise InputError(
                 f"上年数据集中没有学校“{school}”。数据集中的学校：{listing}。请使用其中一个名称（须完全一致）。"
             )
         found = matches[0]
-    values = {}
-    for ind_id, yv in (found.get("values") or {}).items():
-        if ind_id in catalog.by_id and catalog[ind_id].typed and isinstance(yv, Mapping):
-            value = yv.get("current")
-            if value is not None:
-                values[ind_id] = (
-                    int(value) if catalog[ind_id].is_integer and float(value).is_integer() else value
-                )
-    return str(found.get("name", "")), {"short_name": found.get("short_name"), "values": values}
+    values: dict[str, float] = {}
+    for ind in catalog.typed:
+        value = value_of(found.values, ind.id, "current")
+        if value is not None:
+            values[ind.id] = int(value) if ind.is_integer and value.is_integer() else value
+    return found, values
 
 
 def template_workbook(
-    catalog: Catalog, *, school: str | None = None, previous: Mapping[str, Any] | None = None
+    catalog: Catalog, *, school: str | None = None, previous: StoredDataset | None = None
 ) -> Workbook:
     """The template as an openpyxl workbook (see write_template)."""
     info: dict[str, Any] = {"填报年度": catalog.year}
-    prev_values: dict[str, Any] = {}
+    prev_values: dict[str, float] = {}
     if previous is not None:
-        name, found = previous_values(catalog, previous, school)
-        school = school or name
-        prev_values = found["values"]
-        if found["short_name"]:
-            info["学校简称"] = found["short_name"]
+        found, prev_values = previous_values(catalog, previous, school)
+        school = school or found.name
+        if found.short_name:
+            info["学校简称"] = found.short_name
     if school:
         info["学校名称"] = school
 
@@ -642,7 +634,7 @@ def template_workbook(
 
 
 def write_template(
-    path: Path, catalog: Catalog, *, school: str | None = None, previous: Mapping[str, Any] | None = None
+    path: Path, catalog: Catalog, *, school: str | None = None, previous: StoredDataset | None = None
 ) -> None:
     """Write the blank school workbook for `catalog`'s year to `path` (whole or not at all).
 

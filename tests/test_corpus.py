@@ -97,8 +97,8 @@ CORPUS = [
     pytest.param(cur("employed_primary", -3), "negative", "计分卡", "F12", "employed_primary", "error", id="negative"),
     pytest.param(cur("courses", 132.5), "not_integer", "教学资源", "F10", "courses", "error", id="non-integer-count"),
     pytest.param(cur("sat_parents", 107), "pct_out_of_range", "满意度", "E15", "sat_parents", "error", id="pct-over-100"),
-    pytest.param(cur("sat_staff", 0.946), "pct_fraction", "满意度", "E13", "sat_staff", "warning", id="pct-as-fraction"),
-    pytest.param(cur("special_funds", 9205000), "wan_yuan_large", "落实政策", "F6", "special_funds", "warning", id="wan-yuan-in-yuan"),
+    pytest.param(cur("sat_staff", 0.946), "pct_fraction", "满意度", "E13", "sat_staff", "error", id="pct-as-fraction"),
+    pytest.param(cur("special_funds", 9205000), "wan_yuan_large", "落实政策", "F6", "special_funds", "error", id="wan-yuan-in-yuan"),
     # -- consistency
     pytest.param(cur("further_study", 500), "exceeds_parent", "计分卡", "F6", "further_study", "error", id="qizhong-over-parent"),
     pytest.param(prev("fulltime_teachers", 240), "exceeds_parent", "落实政策", "E9", "fulltime_teachers", "error", id="qizhong-over-parent-previous"),

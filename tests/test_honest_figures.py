@@ -11,6 +11,7 @@ from typing import Any
 from openpyxl.workbook import Workbook
 
 from qreport.catalog.config import find_config
+from qreport.catalog.indicators import load_catalog
 from qreport.compile.build import BuildResult, build
 from qreport.compile.dataset import to_json
 from qreport.report import write_report
@@ -25,6 +26,7 @@ VOCATIONAL = "巴彦淖尔职业技术学校.xlsx"  # 市职校
 SPORTS = "巴彦淖尔市体育运动学校.xlsx"  # 市体校
 WUYUAN = "五原县高级职业中学.xlsx"  # 五原职高
 
+CATALOG = load_catalog(2024)
 Edit = Callable[[Workbook], None]
 
 
@@ -96,3 +98,70 @@ def test_dash_on_one_side_of_a_rate_gives_the_like_for_like_rate_marked(tmp_path
     assert note.startswith("[表头说明] 注：") and "市职校" in note and "“双师型”教师比例" in note
     warned = codes(result, "partial_city_value")
     assert any("市职校" in f.message or "巴彦淖尔职业技术学校" in f.message for f in warned)
+
+
+def test_dash_on_one_side_of_the_placement_rate_warns_naming_both_cells(tmp_path: Path) -> None:
+    result, text = city(tmp_path, {WUYUAN: values(("placed_in_province", "current", "-"))})
+    warned = [f for f in codes(result, "rate_one_sided") if f.file == WUYUAN]
+    assert [(f.indicator, f.cell) for f in warned] == [("placed_in_province", "F8")]
+    assert "毕业去向落实人数（F5）" in warned[0].message
+    assert row(text, "表1 人才培养质量计分卡", "毕业生本省去向落实率").rstrip(" |").endswith("*")
+
+
+# -- 3. `-` for a denominator every school has ---------------------------------------------------------
+
+
+def test_dash_for_students_is_an_error_and_the_ratio_stays_like_for_like(tmp_path: Path) -> None:
+    result, text = city(tmp_path, {SPORTS: values(("fulltime_students", "current", "-"))})
+    errors = [f for f in codes(result, "na_always") if f.file == SPORTS]
+    assert [(f.indicator, f.severity) for f in errors] == [("fulltime_students", "error")]
+    data = to_json(result.dataset, result.catalog)
+    parts = data["provenance"]["student_teacher_ratio"]["current"]["parts"]
+    assert (
+        data["city"]["student_teacher_ratio"]["current"]
+        == parts["fulltime_students"] / parts["fulltime_teachers"]
+    )
+    assert row(text, "表3 教学资源表", "生师比").rstrip(" |").endswith("*")
+
+
+# -- 4. an empty previous-year column -----------------------------------------------------------------
+
+
+def blank_previous(wb: Workbook) -> None:
+    """The school leaves its whole previous-year column blank."""
+    for ind in CATALOG.typed:
+        if not CATALOG.get_table(ind.table).sample:
+            set_value(wb, ind.id, "previous", None)
+
+
+def test_blank_previous_column_warns_once_per_sheet_and_marks_the_previous_year(tmp_path: Path) -> None:
+    result, text = city(tmp_path, {ARTS: blank_previous})
+    warned = [f for f in codes(result, "previous_blank") if f.file == ARTS]
+    assert len(warned) == len({f.sheet for f in warned}) >= 5  # one per sheet, not one per cell
+    line = row(text, "表6 落实政策表", "教职工总数")
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[-2].endswith("*") and not cells[-1].endswith("*")  # 2023 marked, 2024 complete
+    assert "市艺校" in note_after(text, "表6 落实政策表")
+    groups = [f for f in codes(result, "partial_city_value") if "2023年" in f.message]
+    assert len(groups) == 1 and "巴彦淖尔市艺术学校" in groups[0].message
+
+
+# -- 5. a missing weight ------------------------------------------------------------------------------
+
+
+def test_missing_weight_warns_and_the_mean_covers_the_others_marked(tmp_path: Path) -> None:
+    result, text = city(tmp_path, {ARTS: values(("employed_tertiary", "current", "-"))})
+    warned = [f for f in codes(result, "weight_missing") if f.file == ARTS]
+    assert [f.indicator for f in warned] == ["monthly_income"]
+    assert result.dataset.value("monthly_income") is not None
+    assert row(text, "表1 人才培养质量计分卡", "月收入").rstrip(" |").endswith("*")
+
+
+# -- 6. a percent typed as a fraction -----------------------------------------------------------------
+
+
+def test_percent_typed_as_a_fraction_is_an_error_suggesting_the_percent(tmp_path: Path) -> None:
+    result, _text = city(tmp_path, {VOCATIONAL: values(("sat_students", "current", 0.972))})
+    errors = [f for f in codes(result, "pct_fraction") if f.file == VOCATIONAL]
+    assert errors and errors[0].severity == "error" and "是否应填 97.2？" in errors[0].message
+    assert result.has_errors

@@ -10,7 +10,7 @@ import pytest
 
 from qreport.catalog.indicators import load_catalog
 from qreport.catalog.outline import load_outline
-from qreport.check import rules
+from qreport.check import figures, rules
 from qreport.findings import Finding
 from qreport.model import Case, MajorRow, School, TextBlock, YearValue
 from qreport.workbook.template import places
@@ -60,6 +60,12 @@ def run(rule: rules.Rule, school: School) -> list[tuple[str, str | None, str | N
     return [(f.code, f.cell, f.indicator) for f in rule(school, CATALOG, OUTLINE)]
 
 
+def ranges(school: School, catalog: Any, outline: Any) -> Iterator[Finding]:
+    """Impossible values (rules.value_ranges) and implausible ones (the catalog's [[plausible]])."""
+    yield from rules.value_ranges(school, catalog, outline)
+    yield from figures.plausible(school, catalog, outline)
+
+
 def codes(found: Iterator[Finding] | list[Finding]) -> list[str]:
     return [f.code for f in found]
 
@@ -84,7 +90,7 @@ SAT = [i.id for i in CATALOG.typed if i.kind == "pct"]
     ],
 )
 def test_value_ranges(ind: str, previous: float, current: float, expected: list) -> None:
-    assert run(rules.value_ranges, make({ind: (previous, current)})) == expected
+    assert run(ranges, make({ind: (previous, current)})) == expected
 
 
 @pytest.mark.parametrize(
@@ -101,21 +107,19 @@ def test_value_ranges(ind: str, previous: float, current: float, expected: list)
 def test_percent_among_percents(value: float, expected: list[str]) -> None:
     values = {i: (None, 96.0) for i in SAT}
     values["sat_parents"] = (None, value)
-    assert codes(rules.value_ranges(make(values), CATALOG, OUTLINE)) == expected
+    assert codes(ranges(make(values), CATALOG, OUTLINE)) == expected
 
 
-def test_every_rate_typed_as_a_fraction_is_warned() -> None:
+def test_every_rate_typed_as_a_fraction_is_an_error() -> None:
     """A school that typed all its rates as 0.965 (not 96.5) is told so for each, not waved through."""
     values = {i: (None, 0.9 + k / 200) for k, i in enumerate(SAT)}
-    found = list(rules.value_ranges(make(values), CATALOG, OUTLINE))
+    found = list(ranges(make(values), CATALOG, OUTLINE))
     assert sorted(f.indicator for f in found if f.code == "pct_fraction") == sorted(SAT)
 
 
 def test_negative_wins_over_other_range_findings() -> None:
     """One finding per value: a negative 万元 amount is reported as negative only."""
-    assert codes(rules.value_ranges(make({"special_funds": (None, -200000)}), CATALOG, OUTLINE)) == [
-        "negative"
-    ]
+    assert codes(ranges(make({"special_funds": (None, -200000)}), CATALOG, OUTLINE)) == ["negative"]
 
 
 # -- blanks and samples -------------------------------------------------------------------------
@@ -349,3 +353,53 @@ def test_check_school_reports_in_rule_order() -> None:
 def test_an_empty_school_only_reports_nothing_it_cannot_see() -> None:
     """Without any row read (missing sheets are reported by the reader), rules stay silent."""
     assert rules.check_school(make(), CATALOG, OUTLINE) == []
+
+
+# -- figures that would mislead (qreport.check.figures) ---------------------------------------------
+
+
+def test_dash_where_an_indicator_always_applies_is_an_error() -> None:
+    found = list(figures.not_applicable_always(make({"fulltime_students": (3000, None)}, na={"fulltime_students"}),
+                                               CATALOG, OUTLINE))  # fmt: skip
+    assert [(f.code, f.severity, f.indicator) for f in found] == [("na_always", "error", "fulltime_students")]
+    assert "不能填“-”" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("ind", "value", "code", "suggest"),
+    [("sat_students", 0.972, "pct_fraction", "97.2"), ("special_funds", 3105000, "wan_yuan_large", "310.5"),
+     ("appropriation_per_student", 1.25, "yuan_small", "12500"), ("equipment_value", 3120, "yuan_small", "31200000")],
+)  # fmt: skip
+def test_implausible_values_suggest_what_was_meant(ind: str, value: float, code: str, suggest: str) -> None:
+    found = list(figures.plausible(make({ind: (None, value)}), CATALOG, OUTLINE))
+    assert [(f.code, f.severity) for f in found] == [(code, "error")]
+    assert f"是否应填 {suggest}？" in found[0].message
+
+
+def test_one_side_of_a_rate_left_out_names_both_cells() -> None:
+    school = make({"dual_teachers": (90, 95), "major_teachers": (100, None), "senior_dual_teachers": (5, 6)},
+                  na={"major_teachers"})  # fmt: skip
+    found = list(figures.one_sided_rates(school, CATALOG, OUTLINE))
+    assert [(f.code, f.indicator, f.cell) for f in found] == [("rate_one_sided", "major_teachers", "F5")]
+    assert "“双师型”教师数（F6）" in found[0].message and "填了“-”" in found[0].message
+    assert "“双师型”教师比例、高级“双师型”教师比例" in found[0].message
+    # blank rather than `-`: said once, by this rule, not also as a plain blank
+    blank = make({"dual_teachers": (90, 95), "major_teachers": (100, None)})
+    assert codes(rules.check_school(blank, CATALOG, OUTLINE)) == ["rate_one_sided"]
+
+
+def test_a_blank_previous_year_column_is_one_warning_per_sheet() -> None:
+    school = make({"graduates": (None, 412), "graduates_placed": (None, 400), "special_funds": (None, 10),
+                   "staff_total": (90, 91)})  # fmt: skip
+    found = list(figures.previous_blank(school, CATALOG, OUTLINE))
+    assert [(f.code, f.sheet, f.cell) for f in found] == [("previous_blank", "计分卡", "E4"),
+                                                          ("previous_blank", "落实政策", "E6")]  # fmt: skip
+    assert "2 个指标" in found[0].message
+
+
+def test_a_weighted_value_without_its_weight_is_warned() -> None:
+    school = make({"monthly_income": (3000, 3100), "employed_primary": (1, 1), "employed_secondary": (2, 2),
+                   "employed_tertiary": (3, None)}, na={"employed_tertiary"})  # fmt: skip
+    found = list(figures.weights(school, CATALOG, OUTLINE))
+    assert [(f.code, f.indicator, f.cell) for f in found] == [("weight_missing", "monthly_income", "F10")]
+    assert "毕业生面向三次产业就业人数" in found[0].message

@@ -91,12 +91,34 @@ CODES: dict[str, tuple[Severity, str]] = {
         "{label}是百分比，应在 0 到 100 之间（填写了 {value}）。例如 97.2 表示 97.2%。",
     ),
     "pct_fraction": (
-        "warning",
-        "{label}填写了 {value}，像是小数形式的比例。百分比请填 0–100 之间的数，例如 97.2 表示 97.2%。",
+        "error",
+        "{label}填写了 {value}，像是小数形式的比例。百分比请填 0–100 之间的数：是否应填 {suggest}？",
     ),
     "wan_yuan_large": (
+        "error",
+        "{label}单位是万元，填写了 {value}，像是按元填写的。请换算成万元（元 ÷ 10000）：是否应填 {suggest}？",
+    ),
+    "yuan_small": (
+        "error",
+        "{label}单位是元，填写了 {value}，像是按万元填写的。请换算成元（万元 × 10000）：是否应填 {suggest}？",
+    ),
+    "na_always": (
+        "error",
+        "{label}（{column}）不能填“-”：每所学校都有这一项。请填写实际数值（没有请填 0）。",
+    ),
+    "rate_one_sided": (
         "warning",
-        "{label}单位是万元，填写了 {value}，是否按元填写？请换算成万元（元 ÷ 10000）。",
+        "{label}（{column}）{state}，而{other}（{other_cell}）填了 {value}，{rates}因此无法计算，"
+        "全市{rates}不含本校。请填写{label}；确实没有请填 0。",
+    ),
+    "previous_blank": (
+        "warning",
+        "本表有 {count} 个指标填了{current}的数，但{previous}一栏空着（第一个在此单元格）。全市{previous}的数将不含本校，"
+        "与上年也无法比较。请补填{previous}的数；不适用的填“-”。",
+    ),
+    "weight_missing": (
+        "warning",
+        "{label}（{column}）已填写，但加权用的{weight}没有数值，全市{label}将无法计入本校。请填写{weight}。",
     ),
     "formula_no_cache": (
         "error",

@@ -37,6 +37,7 @@ class Indicator(BaseModel):
     le: str | None = None
     sum_of: tuple[str, ...] = ()
     required: bool = False
+    always: bool = False  # every school has it (in-school students, teachers): `-` is an error
     # must equal what the 专业设置 sheet lists: the majors taught this year, or the sum of 本年在校生数
     listed: Literal["majors", "students"] | None = None
     # filled in by the catalog from the table the indicator belongs to
@@ -79,6 +80,31 @@ class Indicator(BaseModel):
         return self
 
 
+class Plausible(BaseModel):
+    """A range of typed values that is almost surely a slip (0.972 for 97.2%, 元 typed for 万元),
+    selected by kind, unit or ids; `factor` makes the suggestion (是否应填 97.2？)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: Literal["pct_fraction", "wan_yuan_large", "yuan_small"]  # finding code (message in findings)
+    kind: Kind | None = None
+    unit: str | None = None
+    ids: tuple[str, ...] = ()
+    above: float  # implausible when above < value
+    at_most: float | None = None  # … and value <= at_most (no upper end when absent)
+    factor: float
+
+    def selects(self, ind: Indicator) -> bool:
+        return (
+            (self.kind is None or ind.kind == self.kind)
+            and (self.unit is None or ind.unit == self.unit)
+            and (not self.ids or ind.id in self.ids)
+        )
+
+    def implausible(self, value: float) -> bool:
+        return self.above < value and (self.at_most is None or value <= self.at_most)
+
+
 class Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -95,6 +121,7 @@ class Catalog(BaseModel):
     year: int
     previous_year: int
     table: tuple[Table, ...]
+    plausible: tuple[Plausible, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -112,6 +139,10 @@ class Catalog(BaseModel):
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
             raise ValueError(f"指标代码重复：{', '.join(sorted(dup))}")
+        for check in self.plausible:
+            for ref in check.ids:
+                if ref not in ids:
+                    raise ValueError(f"plausible {check.code} 引用了不存在的指标 {ref}{_suggest(ref, ids)}")
         known = set(ids) | {"sample"}
         for ind in self.indicators:
             refs = list(ind.sum_of) + ([ind.le] if ind.le else [])
@@ -195,7 +226,7 @@ def parse_catalog(text: str, source: str = "catalog") -> Catalog:
 
 
 def _explain(exc: ValidationError) -> str:
-    fields = list(Indicator.model_fields) + list(Table.model_fields) + list(Catalog.model_fields)
+    fields = [*Indicator.model_fields, *Table.model_fields, *Catalog.model_fields, *Plausible.model_fields]
     lines = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])

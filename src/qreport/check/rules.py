@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.outline import Outline
+from qreport.check import figures
 from qreport.findings import Finding, finding
 from qreport.model import School
 from qreport.pictures import picture_beside, picture_problem, read_picture
@@ -21,7 +22,6 @@ from qreport.workbook.xlsx import cell_ref
 
 YEARS = ("previous", "current")
 YOY_FACTOR = 3
-WAN_YUAN_LIMIT = 100_000
 TOLERANCE = 1e-6
 MAJOR_CODE = re.compile(r"^\d{6}$")
 CATEGORIES_2021 = range(61, 80)  # 专业大类 of the 2021 catalogue: 61 农林牧渔 … 79 公共管理与服务
@@ -69,11 +69,7 @@ def _range_problem(ind: Indicator, v: float) -> str | None:
         return "not_integer"
     if ind.kind == "pct" and v > 100:
         return "pct_out_of_range"
-    if ind.kind == "pct" and 0 < v <= 1:  # 0.965 typed for 96.5%, alone or throughout
-        return "pct_fraction"
-    if ind.unit == "万元" and v > WAN_YUAN_LIMIT:
-        return "wan_yuan_large"
-    return None
+    return None  # implausible but possible values: the catalog's [[plausible]] (qreport.check.figures)
 
 
 def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
@@ -85,11 +81,13 @@ def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator
 
 
 def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
-    """Blank current-year inputs: errors for denominators, warnings otherwise. `-` is not blank."""
+    """Blank current-year inputs: errors for denominators, warnings otherwise. `-` is not blank.
+    A blank operand of a rate whose other side is given is said by `rate_one_sided`, naming both."""
+    one_sided = figures.one_sided_gaps(school, catalog)
     for ind in catalog.typed:
         if ind.id not in school.cells or school.values[ind.id].current is not None:
             continue
-        if ind.id in school.na.get("current", set()):
+        if ind.id in school.na.get("current", set()) or (ind.id, "current") in one_sided:
             continue
         code = "blank_required" if ind.required else "blank"
         yield finding(code, school.file, **_where(school, ind, "current"), label=_name(catalog, ind),
@@ -97,9 +95,10 @@ def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findi
 
 
 def samples(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
+    invalid = {f.indicator for f in school.findings if f.code == "sample_invalid"}  # said once, as an error
     for ind in catalog.typed:
         has_rate = ind.id in school.samples and school.values[ind.id].current is not None
-        if has_rate and school.samples.get(ind.id) is None:
+        if has_rate and school.samples.get(ind.id) is None and ind.id not in invalid:
             yield finding(
                 "sample_missing", school.file, **_where(school, ind, "sample"), label=_name(catalog, ind)
             )
@@ -236,7 +235,9 @@ def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
 
 Rule = Callable[[School, Catalog, Outline], Iterator[Finding]]
 RULES: tuple[Rule, ...] = (
-    value_ranges, blanks, samples, parents, sums, jumps, major_codes, majors_cross_check, texts, cases,
+    value_ranges, figures.plausible, figures.not_applicable_always, blanks, samples, figures.weights,
+    figures.one_sided_rates, figures.previous_blank, parents, sums, jumps, major_codes, majors_cross_check,
+    texts, cases,
 )  # fmt: skip
 
 

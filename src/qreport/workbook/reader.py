@@ -209,8 +209,9 @@ class _Reader:
         if parsed.status in ("blank", "na"):
             return None
         if parsed.value is None or parsed.value <= 0 or not parsed.value.is_integer():
+            raw = display(parsed.value) if parsed.value is not None else str(getattr(cell, "value", ""))
             self.add("sample_invalid", sheet=sheet.name, cell=cell_ref(row, col), indicator=ind.id,
-                     raw="" if cell is None else str(cell.value))  # fmt: skip
+                     raw=raw)  # fmt: skip
             return None
         return int(parsed.value)
 

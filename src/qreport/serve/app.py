@@ -308,13 +308,20 @@ def create_app(folder: Path, password: str, *, previous: Path | None = None, set
                         message="没有收到文件。请先选择（或拖入）填好的 .xlsx 工作簿，再点“上传并校验”。")  # fmt: skip
         staged = portal.store.staging_path()
         try:
-            await run_in_threadpool(save_upload, upload.file, staged, portal.settings.upload_limit)
+            saved = await run_in_threadpool(save_upload, upload.file, staged, portal.settings.upload_limit)
         except TooLarge:
             raise HTTPException(413) from None
         finally:
             await upload.close()
         outcome = await run_in_threadpool(
-            check_and_record, portal.store, school, staged, upload.filename, portal.catalog, portal.outline
+            check_and_record,
+            portal.store,
+            school,
+            staged,
+            saved,
+            upload.filename,
+            portal.catalog,
+            portal.outline,
         )
         if isinstance(outcome, Refused):
             portal.log(f"{school.name}：上传被拒绝（{outcome.message}）")

@@ -3,6 +3,7 @@ record it. The uploaded file name is only ever shown, never used as a path."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -38,23 +39,25 @@ def display_name(name: str | None) -> str:
     return base[:100] or "工作簿.xlsx"
 
 
-def save_upload(stream: BinaryIO, target: Path, limit: int) -> int:
-    """Copy an upload to `target`, whole or not at all; returns its size. Raises TooLarge."""
+def save_upload(stream: BinaryIO, target: Path, limit: int) -> tuple[int, str]:
+    """Copy an upload to `target`, whole or not at all; returns its size and SHA-256. Raises TooLarge."""
     part = target.with_name(f".{target.name}.part")
     size = 0
+    digest = hashlib.sha256()
     try:
         with part.open("xb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
                     raise TooLarge
+                digest.update(chunk)
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
         os.replace(part, target)
     finally:
         part.unlink(missing_ok=True)
-    return size
+    return size, digest.hexdigest()
 
 
 def _identity(school: SchoolRow, found_name: str, found_code: str, others: list[str],
@@ -82,9 +85,10 @@ def _identity(school: SchoolRow, found_name: str, found_code: str, others: list[
     return None
 
 
-def check_and_record(store: Store, school: SchoolRow, staged: Path, original_name: str,
+def check_and_record(store: Store, school: SchoolRow, staged: Path, saved: tuple[int, str], original_name: str,
                      catalog: Catalog, outline: Outline) -> VersionRow | Refused:  # fmt: skip
-    """Validate the upload written at `staged` and record it, or refuse it (and delete it)."""
+    """Validate the upload written at `staged` (`saved`: its size and SHA-256) and record it, or
+    refuse it (and delete it)."""
     label = display_name(original_name)
     result = validate_file(staged, catalog, outline, label=label)
     findings = list(result.findings)
@@ -99,7 +103,7 @@ def check_and_record(store: Store, school: SchoolRow, staged: Path, original_nam
             findings.insert(0, verdict)
     errors, warnings = counts(findings)
     new = NewVersion(
-        original_name=label, size=staged.stat().st_size, readable=found is not None, errors=errors,
+        original_name=label, size=saved[0], sha256=saved[1], readable=found is not None, errors=errors,
         warnings=warnings, school_name=found.name if found else "", school_code=found.code if found else "",
         findings=[f.model_dump() for f in findings],
     )  # fmt: skip

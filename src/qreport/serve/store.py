@@ -30,7 +30,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from qreport.atomic import write_atomic
 from qreport.serve.security import link_token, load_or_create_secret, token_hash
 
 PORTAL_DIR = ".qreport-portal"
@@ -62,6 +61,7 @@ CREATE TABLE IF NOT EXISTS versions (
     findings TEXT NOT NULL,
     UNIQUE (school_id, seq)
 );
+CREATE INDEX IF NOT EXISTS versions_by_code ON versions (school_code);
 CREATE TABLE IF NOT EXISTS builds (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
@@ -111,6 +111,7 @@ class UploadFacts:
 
     original_name: str  # as shown (qreport.serve.intake.display_name), never a path
     size: int
+    sha256: str
     readable: bool
     errors: int
     warnings: int
@@ -125,7 +126,6 @@ class VersionRow(UploadFacts):
     seq: int
     uploaded_at: str
     stored: str  # the file's name under versions/
-    sha256: str
     findings: str  # JSON list, as validate --json
 
     @property
@@ -178,6 +178,7 @@ class Store:
         self.db_path = self.root / "portal.db"
         self.secret = load_or_create_secret(self.root / "secret")
         self._write = threading.Lock()  # one writer at a time: no SQLITE_BUSY, submissions in log order
+        self._local = threading.local()  # a connection per thread (the server's threads are pooled)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
@@ -186,14 +187,18 @@ class Store:
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA synchronous=FULL")
-        try:
-            yield conn
-        finally:
-            conn.close()
+        """This thread's connection, kept open: opening costs little, but closing the last connection
+        of a WAL database checkpoints it, which would cost every request a few disk syncs."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout=30000")
+            # WAL with NORMAL: a commit is atomic and survives a crash or kill of the server; after a
+            # power cut the last commits may be lost, and `reconcile` makes the files agree again
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        yield conn
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -302,7 +307,7 @@ class Store:
         """{学校标识码: school} from the other schools' uploads: a code belongs to the school that used it."""
         with self._connect() as conn:
             rows = conn.execute(
-                "SELECT s.name, v.school_code FROM versions v JOIN schools s ON s.id = v.school_id"
+                "SELECT DISTINCT s.name, v.school_code FROM versions v JOIN schools s ON s.id = v.school_id"
                 " WHERE v.school_id != ? AND v.school_code != '' AND v.readable = 1",
                 (school_id,),
             ).fetchall()
@@ -310,29 +315,45 @@ class Store:
 
     def record(self, school: SchoolRow, staged: Path, new: NewVersion) -> VersionRow:
         """Record an upload already written whole at `staged`; when it has no error, make it the
-        school's submission. One transaction: the log and the submission file change together."""
-        digest = sha256_of(staged)
-        with self._transaction() as conn:
-            seq = conn.execute(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE school_id = ?", (school.id,)
-            ).fetchone()[0]
-            cur = conn.execute(
-                "INSERT INTO versions (school_id, seq, uploaded_at, original_name, stored, sha256, size,"
-                " readable, errors, warnings, school_name, school_code, findings)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (school.id, seq, now_text(), new.original_name, staged.name, digest, new.size,
-                 int(new.readable), new.errors, new.warnings, new.school_name, new.school_code,
-                 json.dumps(new.findings, ensure_ascii=False)),
-            )  # fmt: skip
-            row = conn.execute("SELECT * FROM versions WHERE id = ?", (cur.lastrowid,)).fetchone()
-            version = VersionRow(**dict(row))
-            if version.accepted:
-                self._place(staged, self.submission_path(school))
-        return version
+        school's submission. The copy is prepared first; the log entry and the rename onto the
+        submission happen in one transaction, in log order (a crash between them is repaired by
+        `reconcile`)."""
+        target = self.submission_path(school)
+        prepared = self._prepare(staged, target) if new.readable and new.errors == 0 else None
+        try:
+            with self._transaction() as conn:
+                seq = conn.execute(
+                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE school_id = ?", (school.id,)
+                ).fetchone()[0]
+                cur = conn.execute(
+                    "INSERT INTO versions (school_id, seq, uploaded_at, original_name, stored, sha256, size,"
+                    " readable, errors, warnings, school_name, school_code, findings)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (school.id, seq, now_text(), new.original_name, staged.name, new.sha256, new.size,
+                     int(new.readable), new.errors, new.warnings, new.school_name, new.school_code,
+                     json.dumps(new.findings, ensure_ascii=False)),
+                )  # fmt: skip
+                row = conn.execute("SELECT * FROM versions WHERE id = ?", (cur.lastrowid,)).fetchone()
+                if prepared is not None:
+                    self._place(prepared, target)
+        finally:
+            if prepared is not None:
+                prepared.unlink(missing_ok=True)
+        return VersionRow(**dict(row))
 
-    def _place(self, source: Path, target: Path) -> None:
+    def _prepare(self, source: Path, target: Path) -> Path:
+        """A synced copy of `source` under a hidden name beside `target` (build skips hidden files)."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, lambda tmp: _copy_synced(source, tmp))
+        prepared = target.with_name(f".{uuid.uuid4().hex}.part")
+        try:
+            _copy_synced(source, prepared)
+        except BaseException:
+            prepared.unlink(missing_ok=True)
+            raise
+        return prepared
+
+    def _place(self, prepared: Path, target: Path) -> None:
+        os.replace(prepared, target)
 
     def reconcile(self) -> list[str]:
         """After a crash or kill: submission files equal the log, stray files go. Returns what changed."""
@@ -357,7 +378,7 @@ class Store:
                     target.unlink()
                     changes.append(f"removed {target.name}")
             elif not target.exists() or sha256_of(target) != accepted.sha256:
-                self._place(self.version_file(accepted), target)
+                self._place(self._prepare(self.version_file(accepted), target), target)
                 changes.append(f"restored {target.name}")
         return changes
 

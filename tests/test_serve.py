@@ -553,7 +553,8 @@ def test_serve_refuses_to_start_without_a_password(folder: Path, monkeypatch: py
     assert CliRunner().invoke(cli, ["serve", str(folder)]).exit_code == 2
     monkeypatch.setenv("QREPORT_PASSWORD", PASSWORD)
     assert CliRunner().invoke(cli, ["serve", str(folder), "--port", "0"]).exit_code == 2
-    assert CliRunner().invoke(cli, ["serve", str(folder.parent / "none")]).exit_code == 2
+    missing = CliRunner().invoke(cli, ["serve", str(folder.parent / "none")])
+    assert missing.exit_code == 2 and "找不到文件夹" in missing.output
 
 
 def test_serve_help_is_chinese() -> None:

@@ -237,6 +237,8 @@ def create_app(folder: Path, password: str, *, previous: Path | None = None, set
     templates.env.globals["title"] = portal.config.report.title
     templates.env.globals["region"] = portal.config.region.short_name
     templates.env.globals["year"] = portal.catalog.year
+    for name in templates.env.list_templates():  # compiled now, not while the first schools wait
+        templates.env.get_template(name)
 
     def csrf(request: Request) -> str:
         token = request.session.get("csrf")

@@ -96,15 +96,16 @@ def serve(folder: Path, host: str, port: int, previous: Path | None, say: Callab
     """Run the portal until stopped. Raises QreportError (exit 2) before anything starts."""
     import uvicorn
 
-    from qreport.serve.app import create_app
+    from qreport.serve.app import create_app, load_portal_config
 
     password = password_from_env()
     if previous is not None and not previous.is_file():
         raise InputError(f"找不到上年数据集 {previous}。")
+    load_portal_config(folder)  # a missing folder or list of schools is said before the port is tried
+    _check_port(host, port)
     app = create_app(
         folder, password, previous=previous, log=lambda event: say(f"{datetime.now():%H:%M:%S} {event}")
     )
-    _check_port(host, port)
     for line in start_lines(host, port):
         say(line)
     # uvicorn's own access log would print every school's link: the portal logs its events instead

@@ -342,11 +342,13 @@ class Store:
         return VersionRow(**dict(row))
 
     def _prepare(self, source: Path, target: Path) -> Path:
-        """A synced copy of `source` under a hidden name beside `target` (build skips hidden files)."""
+        """A copy of `source` under a hidden name beside `target` (build skips hidden files). Not
+        synced to disk: the version file is, and after a power cut `reconcile` checks the
+        submission's hash against the log and copies it again when it differs."""
         target.parent.mkdir(parents=True, exist_ok=True)
         prepared = target.with_name(f".{uuid.uuid4().hex}.part")
         try:
-            _copy_synced(source, prepared)
+            shutil.copyfile(source, prepared)
         except BaseException:
             prepared.unlink(missing_ok=True)
             raise
@@ -429,10 +431,3 @@ class Store:
 
 def _school(row: sqlite3.Row) -> SchoolRow:
     return SchoolRow(row["id"], row["name"], row["generation"], row["token_hash"], bool(row["active"]))
-
-
-def _copy_synced(source: Path, target: Path) -> None:
-    with source.open("rb") as src, target.open("wb") as dst:
-        shutil.copyfileobj(src, dst, 1 << 20)
-        dst.flush()
-        os.fsync(dst.fileno())

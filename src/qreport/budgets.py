@@ -21,6 +21,8 @@ MAX_CELL_CHARS = 32_767  # Excel's own limit for the text of one cell
 MAX_TEXT_LINES = 2_000  # lines in one text cell (文字材料, 典型案例 正文)
 MAX_STYLES = 64_000  # cell formats in one workbook: Excel's own limit
 
+MAX_TYPED_NUMBER = 1e12  # no count or amount of one school comes near; 1e308 would overflow sums
+
 # -- narrative templates (bureau's Markdown with Jinja placeholders) ---------------------------
 MAX_NARRATIVE_SECONDS = 10.0  # rendering one narrative file
 MAX_NARRATIVE_LOOPS = 1_000_000  # iterations of range() in one narrative file, nested loops counted

@@ -83,6 +83,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "number_as_text": ("warning", "“{raw}”按 {value} 读取。请直接填写数字 {value}。"),
     "not_a_number": ("error", "“{raw}”不是数字。请填写数字；不适用请填“-”。"),
+    "number_too_large": (
+        "error",
+        "“{raw}”超过 {limit}，不是一所学校会填写的数。请核对位数，或填写正确的数值。",
+    ),
     "ambiguous_number": ("error", "“{raw}”无法确定是哪个数字。请只填写一个数字，例如 {example}。"),
     "negative": ("error", "{label}不能为负数（填写了 {value}）。请填写 0 或正数。"),
     "not_integer": ("error", "{label}应为整数（填写了 {value}）。请填写整数。"),

@@ -8,13 +8,13 @@ for a file that cannot be opened at all (UnreadableWorkbook).
 from __future__ import annotations
 
 import functools
-import math
 import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from qreport.budgets import MAX_TYPED_NUMBER
 from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.outline import normalize_section
 from qreport.findings import Finding, finding
@@ -59,7 +59,12 @@ class _Reader:
         if cell is None:
             return None
         value = cell.value
-        if type(value) is float and not cell.percent and cell.cached and math.isfinite(value):
+        if (
+            type(value) is float
+            and not cell.percent
+            and cell.cached
+            and -MAX_TYPED_NUMBER <= value <= MAX_TYPED_NUMBER
+        ):
             return value  # the common case, taken without building a finding's location
         where = {"sheet": sheet.name, "cell": cell_ref(row, col), "indicator": ind.id if ind else None}
         if not cell.cached:
@@ -84,6 +89,9 @@ class _Reader:
             return None
         value = parsed.value
         assert value is not None
+        if abs(value) > MAX_TYPED_NUMBER:  # 1e308 in two schools would overflow every sum made of it
+            self.add("number_too_large", raw=raw, limit=display(MAX_TYPED_NUMBER), **where)
+            return None
         if parsed.status == "number" and cell.percent and ind is not None and ind.kind == "pct":
             value = round(value * 100, 10)  # Excel percent cell: 0.9114 shown as 91.14%
         if parsed.status == "text_number":
@@ -263,7 +271,8 @@ class _Reader:
         h = layout.CASES_HEADERS
         for sheet, row, cols in self.list_rows(sheets, school, layout.CASES_SHEET, h):
             raw_chapter = _text(sheet.value(row, cols[h[0]]))
-            chapter = int(raw_chapter) if raw_chapter.isdigit() else 0
+            digits = unicodedata.normalize("NFKC", raw_chapter)  # full-width １ and circled ① read as 1
+            chapter = int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 3 else 0
             if chapter not in layout.CHAPTERS:
                 self.add(
                     "case_chapter_invalid",

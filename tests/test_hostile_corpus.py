@@ -383,3 +383,131 @@ def test_a_workbook_that_kills_its_reader_is_named_and_the_others_are_read(
         ("05.xlsx", "read_crashed")
     ]
     assert len(result.files) == compile_build.PARALLEL_FROM + 2
+
+
+# == numbers no sum can hold, chapters typed oddly ====================================================
+
+
+def test_1e308_in_two_schools_is_an_error_not_an_overflow(tmp_path: Path) -> None:
+    folder = example_copy(tmp_path / "in")
+    for name in (SCHOOL, "巴彦淖尔市艺术学校.xlsx"):
+        put_text(folder / name, "计分卡", "F5", "1e308")
+    result = build(folder, draft=True)
+    assert {(f.file, f.code) for f in result.findings if f.code == "number_too_large"} == {
+        (SCHOOL, "number_too_large"),
+        ("巴彦淖尔市艺术学校.xlsx", "number_too_large"),
+    }
+    code, out = run("build", folder, "-o", tmp_path / "r.docx", "--draft", "--quiet")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    ("typed", "chapter"), [("①", 1), ("１", 1), ("²", 2), ("⑧", 8), ("一", 0), ("١", 0), ("9" * 400, 0)]
+)
+def test_a_chapter_typed_in_odd_digits_is_read_or_refused(tmp_path: Path, typed: str, chapter: int) -> None:
+    from qreport.catalog.indicators import load_catalog
+    from qreport.workbook.reader import read_school
+
+    path = put_text(one_school(tmp_path), "典型案例", "A4", typed)
+    school = read_school(path, load_catalog(2024))
+    assert school.cases[0].chapter == chapter
+    assert (("case_chapter_invalid", "典型案例", "A4") in codes(path)) == (chapter not in range(1, 8))
+
+
+# == no hang: nothing quadratic, narrative budgets ===================================================
+
+
+def test_paragraphs_are_appended_without_searching_the_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-docx looked for w:sectPr from the first child on every paragraph: n² for one long text."""
+    from docx.oxml.document import CT_Body
+
+    import qreport.report.wordml.ooxml  # noqa: F401  (installs the constant-time append)
+
+    def scan(*_: object) -> None:
+        raise AssertionError("the body was searched")
+
+    document = docx.Document()
+    monkeypatch.setattr(CT_Body, "first_child_found_in", scan)
+    for i in range(3):
+        document.add_paragraph(f"第{i}行")
+    document.add_table(rows=1, cols=1)
+    body = document.element.body
+    assert [el.tag.rsplit("}", 1)[1] for el in body][-5:] == ["p", "p", "p", "tbl", "sectPr"]
+
+
+def _render(tmp_path: Path, text: str) -> str:
+    from qreport.report.narrative import Narrative
+
+    (tmp_path / "n").mkdir(exist_ok=True)
+    (tmp_path / "n" / "x.md").write_text(text, encoding="utf-8")
+    return Narrative([tmp_path / "n"], {}).render("x") or ""
+
+
+def _refused(tmp_path: Path, text: str) -> str:
+    from qreport.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        _render(tmp_path, text)
+    assert "超出限制" in info.value.message and "x.md" in info.value.message
+    return info.value.message
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+        "{{ 'A' * 10**9 }}",
+        "{{ 'x'|center(10**9) }}",
+        "{{ 'x'.ljust(999999999) }}",
+        "{{ '%0999999999d'|format(1) }}",
+        "{{ '%0999999999d' % 1 }}",
+        "{{ '{:>1000000000}'.format(1) }}",
+        "{{ 2 ** 100000 }}",
+        "{{ range(10**9)|list }}",
+    ],
+)
+def test_a_narrative_that_would_loop_or_allocate_without_bound_is_stopped(
+    tmp_path: Path, template: str
+) -> None:
+    _refused(tmp_path, template)
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_narrative_loop_budget(tmp_path: Path, extra: int) -> None:
+    inner = budgets.MAX_NARRATIVE_LOOPS // 1000 - 1 + extra  # 1000 outer steps + 1000 × inner
+    template = f"{{% for a in range(1000) %}}{{% for b in range({inner}) %}}{{% endfor %}}{{% endfor %}}"
+    if extra:
+        assert "循环次数" in _refused(tmp_path, template)
+    else:
+        assert _render(tmp_path, template) == ""
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_narrative_output_budget(tmp_path: Path, extra: int) -> None:
+    chunk = 1000
+    template = (
+        f"{{% for a in range({budgets.MAX_NARRATIVE_CHARS // chunk}) %}}{{{{ 'A' * {chunk} }}}}{{% endfor %}}"
+    )
+    template += "B" * extra
+    if extra:
+        assert "生成的文字" in _refused(tmp_path, template)
+    else:
+        assert len(_render(tmp_path, template)) == budgets.MAX_NARRATIVE_CHARS
+
+
+def test_narrative_time_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qreport.report.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_NARRATIVE_SECONDS", 0.2)
+    template = "{% set s = 'x' * 90000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"
+    assert "生成时间" in _refused(tmp_path, template)
+
+
+def test_controls_in_a_narrative_file_are_removed_with_a_warning(tmp_path: Path) -> None:
+    from qreport.report.narrative import Narrative
+
+    (tmp_path / "n").mkdir()
+    (tmp_path / "n" / "x.md").write_text("全市\x01\x1b[31m学校", encoding="utf-8")
+    narrative = Narrative([tmp_path / "n"], {})
+    assert narrative.render("x") == "全市[31m学校"
+    assert narrative.warnings == ["叙述文件 x.md 含有控制字符（\\x01 \\x1b），已删除。"]

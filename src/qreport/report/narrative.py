@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChainableUndefined, FileSystemLoader, TemplateNotFound, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 
 from qreport.catalog.config import Config
 from qreport.catalog.indicators import Catalog, Indicator
@@ -33,6 +32,8 @@ from qreport.catalog.regions import members
 from qreport.errors import ConfigError
 from qreport.model import Dataset, School
 from qreport.report.numformat import NO_VALUE, fixed, format_value, one_decimal, percent_change
+from qreport.report.sandbox import LimitedSandbox, OverBudget
+from qreport.textgate import controls_in, gate, is_clean
 
 PREFACE = "preface"
 
@@ -253,7 +254,7 @@ class Narrative:
                         f"叙述文件 {current._current} 引用了不存在的数据项“{self._undefined_name}”，按“-”输出。"
                     )
 
-        self.env = SandboxedEnvironment(
+        self.env = LimitedSandbox(
             loader=FileSystemLoader([str(f) for f in self.folders], encoding="utf-8"),
             undefined=Logged,
             finalize=_finalize,
@@ -288,12 +289,23 @@ class Narrative:
         except UnicodeDecodeError:
             raise ConfigError(f"叙述文件 {name} 不是 UTF-8 编码的文本。请用 UTF-8 另存。") from None
         try:
-            text = template.render(self.context)
+            text = self.env.render(template, self.context)
+        except OverBudget as exc:
+            raise ConfigError(
+                f"叙述文件 {template.filename or name}{_line_of(exc, template.filename)}超出限制（{exc}），"
+                "已停止生成。请简化模板中的循环、重复或数字。"
+            ) from None
         except Exception as exc:  # a template error of the bureau's, reported with its place
             raise ConfigError(
                 f"叙述文件 {template.filename or name}{_line_of(exc, template.filename)}无法生成：{exc}"
             ) from None
-        return text.lstrip("\ufeff")
+        text = text.lstrip("\ufeff")
+        if not is_clean(text):
+            chars = controls_in(text)
+            if chars:
+                self.warnings.append(f"叙述文件 {name} 含有控制字符（{chars}），已删除。")
+            text = gate(text)
+        return text
 
 
 def _line_of(exc: BaseException, filename: str | None) -> str:

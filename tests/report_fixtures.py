@@ -14,7 +14,8 @@ import zlib
 from pathlib import Path
 
 from qreport.catalog.config import Config, Region, Report, TeamEntry
-from qreport.catalog.indicators import Catalog, formula, load_catalog
+from qreport.catalog.indicators import Catalog, load_catalog
+from qreport.compile.aggregate import Unit, aggregate, derive
 from qreport.findings import finding
 from qreport.model import Case, Dataset, MajorRow, School, TextBlock, YearValue
 from qreport.model import Region as DatasetRegion
@@ -230,53 +231,18 @@ def _typed_values(catalog: Catalog) -> list[dict[str, YearValue]]:
     return schools
 
 
-def derive(values: dict[str, YearValue], catalog: Catalog) -> dict[str, YearValue]:
-    """Typed values plus derived ones, by the catalog formulas (in dependency order)."""
-    out = {i.id: values.get(i.id, YearValue()) for i in catalog.typed}
-    pending = list(catalog.derived)
-    while pending:
-        for ind in list(pending):
-            assert ind.formula is not None
-            if all(op in out for op in formula.operands(ind.formula)):
-                out[ind.id] = YearValue(
-                    previous=formula.evaluate(ind.formula, {k: v.previous for k, v in out.items()}),
-                    current=formula.evaluate(ind.formula, {k: v.current for k, v in out.items()}),
-                )
-                pending.remove(ind)
-    return out
-
-
 def _city(
     school_values: list[dict[str, YearValue]], samples: list[int], catalog: Catalog
 ) -> dict[str, YearValue]:
-    city: dict[str, YearValue] = {}
-    sums: dict[str, dict[str, float | None]] = {"previous": {}, "current": {}}
-    for ind in catalog.indicators:
-        for which in ("previous", "current"):
-            vals = [sv[ind.id].get(which) for sv in school_values]
-            known = [v for v in vals if v is not None]
-            sums[which][ind.id] = math.fsum(known) if known else None
-    for ind in catalog.indicators:
-        rule, arg = ind.city_rule
-        yv = YearValue()
-        for which in ("previous", "current"):
-            if rule == "sum":
-                value = sums[which][ind.id]
-            elif rule == "formula":
-                value = formula.evaluate(ind.formula or "", sums[which])
-            elif rule == "wmean":
-                pairs = []
-                for k, sv in enumerate(school_values):
-                    v = sv[ind.id].get(which)
-                    w = samples[k] if arg == "sample" else sv[arg or ""].get(which)
-                    if v is not None and w:
-                        pairs.append((v, w))
-                total = math.fsum(w for _, w in pairs)
-                value = math.fsum(v * w for v, w in pairs) / total if total else None
-            else:  # distinct_majors: the report's own figure (no majors lists for six schools)
-                value = {"previous": 74.0, "current": 53.0}[which]
-            setattr(yv, which, value)
-        city[ind.id] = yv
+    """City values by the real city rules; distinct majors are the reference report's own figures,
+    since six of the seven schools come without a majors list."""
+    no_lists: dict[str, frozenset[str] | None] = {"previous": None, "current": None}
+    units = [
+        Unit(SCHOOLS[k][0], values, {i.id: samples[k] for i in catalog.get_table("T2").indicators}, no_lists)
+        for k, values in enumerate(school_values)
+    ]
+    city, _provenance = aggregate(units, catalog)
+    city["majors"] = YearValue(previous=74, current=53)
     return city
 
 
@@ -369,7 +335,6 @@ def make_dataset(folder: Path, *, draft: bool = False) -> Dataset:
         MajorRow(code=c, name=n, year_set=y, previous_classes=p, new_classes=nc, students=s, adjustment=a)
         for c, n, y, p, nc, s, a in MAJORS_HANGHOU
     ]
-    hanghou.has_majors_sheet = True
     findings = [
         finding(
             "blank",

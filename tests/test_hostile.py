@@ -406,7 +406,6 @@ def test_xlsm_is_read_normally_without_running_anything(
 
 
 def test_inputs_never_modified_by_validate_or_annotate(blank_template: Path, tmp_path: Path) -> None:
-    pytest.importorskip("qreport.workbook.annotate")
     src = tmp_path / "in"
     good = builders.good_school(src, "好.xlsx")
     bad = builders.good_school(src, "坏.xlsx")

@@ -113,10 +113,6 @@ def write_atomic(path: Path, writer: Callable[[Path], object]) -> None:
         writer(stage.path(path))
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    write_atomic(path, lambda tmp: tmp.write_bytes(data))
-
-
 def write_text_atomic(path: Path, text: str, encoding: str = "utf-8") -> None:
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding=encoding))
 

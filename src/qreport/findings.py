@@ -207,7 +207,6 @@ CODES: dict[str, tuple[Severity, str]] = {
         "{whole}{year}年的{figures}未涵盖全部学校：不含{schools}的数据（报告表格中这些数带“*”，表下注明）。"
         "请学校补填后重新编制；确实不适用的请填“-”。",
     ),
-    "year_mismatch_previous": ("warning", "上年数据集是 {found} 年的，本次编制 {year} 年，上年值未采用。"),
 }
 
 

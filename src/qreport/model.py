@@ -34,6 +34,9 @@ class YearValue:
         return f"YearValue(previous={self.previous!r}, current={self.current!r})"
 
 
+CLOSED = "停办"  # 调整情况 of a major no longer taught (one of qreport.workbook.layout.ADJUST_CHOICES)
+
+
 # Rows of the list sheets: slotted dataclasses, not models (a national build holds about 100,000).
 @dataclass(slots=True)
 class MajorRow:
@@ -54,7 +57,7 @@ class MajorRow:
     @property
     def open_current(self) -> bool:
         """Taught this year: not closed, and has students or newly enrolled classes."""
-        return self.adjustment != "停办" and bool(self.students or self.new_classes)
+        return self.adjustment != CLOSED and bool(self.students or self.new_classes)
 
 
 @dataclass(slots=True)
@@ -98,7 +101,6 @@ class School:
     majors: list[MajorRow] = field(default_factory=list)
     # list sheet -> {header text: column number} as found in this workbook (columns may be inserted)
     columns: dict[str, dict[str, int]] = field(default_factory=dict)
-    has_majors_sheet: bool = False
     texts: list[TextBlock] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

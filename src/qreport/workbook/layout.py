@@ -5,6 +5,8 @@ Shared by the template writer and the reader so the two can never disagree.
 
 from __future__ import annotations
 
+from qreport.model import CLOSED
+
 GUIDE_SHEET = "填报说明"
 INFO_SHEET = "基本信息"
 INFO_LABELS = ("学校名称", "学校简称", "学校标识码", "所在地区", "填报人", "联系电话", "填报年度")
@@ -27,8 +29,7 @@ MAJORS_HEADERS = (
     "本年在校生数",
     "调整情况",
 )
-ADJUST_CHOICES = ("未调", "新增", "调整", "停办")
-RETIRED_ADJUSTMENT = "停办"
+ADJUST_CHOICES = ("未调", "新增", "调整", CLOSED)
 
 TEXT_SHEET = "文字材料"
 TEXT_HEADERS = ("章节", "内容")

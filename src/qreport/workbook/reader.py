@@ -51,9 +51,7 @@ class _Reader:
         self.findings.append(finding(code, self.file, **kw))  # type: ignore[arg-type]
 
     # -- cells -----------------------------------------------------------------------------------
-    def number(
-        self, sheet: Sheet, row: int, col: int, ind: Indicator | None, *, integer: bool = False
-    ) -> float | None:
+    def number(self, sheet: Sheet, row: int, col: int, ind: Indicator | None) -> float | None:
         """A numeric cell, with findings for what had to be interpreted."""
         cell = sheet.get(row, col)
         if cell is None:
@@ -248,7 +246,6 @@ class _Reader:
                 yield sheet, row, cols
 
     def read_majors(self, sheets: dict[str, Sheet], school: School) -> None:
-        school.has_majors_sheet = layout.MAJORS_SHEET in sheets
         h = layout.MAJORS_HEADERS
         for sheet, row, cols in self.list_rows(sheets, school, layout.MAJORS_SHEET, h):
             num = [self.number(sheet, row, cols[header], None) for header in h[3:6]]

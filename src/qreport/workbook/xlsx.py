@@ -94,10 +94,6 @@ class Sheet:
     # (row, column, finding code, message parameters): texts the reader had to clean or cut
     problems: list[tuple[int, int, str, dict[str, object]]] = field(default_factory=list)
 
-    @property
-    def max_row(self) -> int:
-        return max((r for r, _ in self.values), default=0)
-
     def get(self, row: int, col: int) -> Cell | None:
         cell = self.marked.get((row, col))
         if cell is not None:

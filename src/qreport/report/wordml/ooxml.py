@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Length
-from docx.table import Table, _Row
+from docx.table import _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
@@ -19,38 +18,6 @@ from lxml import etree
 _FONT_ATTRS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 
 # Schema order of the children python-docx cannot place itself; Word rejects misordered XML.
-_TBLPR_ORDER = (
-    "tblStyle",
-    "tblpPr",
-    "tblOverlap",
-    "bidiVisual",
-    "tblStyleRowBandSize",
-    "tblStyleColBandSize",
-    "tblW",
-    "jc",
-    "tblCellSpacing",
-    "tblInd",
-    "tblBorders",
-    "shd",
-    "tblLayout",
-    "tblCellMar",
-    "tblLook",
-)
-_TCPR_ORDER = (
-    "cnfStyle",
-    "tcW",
-    "gridSpan",
-    "hMerge",
-    "vMerge",
-    "tcBorders",
-    "shd",
-    "noWrap",
-    "tcMar",
-    "textDirection",
-    "tcFitText",
-    "vAlign",
-    "hideMark",
-)
 _PPR_ORDER = (
     "pStyle",
     "keepNext",
@@ -174,10 +141,6 @@ def set_fonts(rpr: etree._Element, font: str) -> None:
         rfonts.set(qn(attr), font)
 
 
-def set_run_font(run: Run, font: str) -> None:
-    set_fonts(run._r.get_or_add_rPr(), font)
-
-
 def highlight(run: Run) -> None:
     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
@@ -245,66 +208,8 @@ def _flag(row: _Row, tag: str) -> None:
         trpr.append(OxmlElement(f"w:{tag}"))
 
 
-def repeat_as_header(row: _Row) -> None:
-    _flag(row, "tblHeader")
-
-
 def cant_split(row: _Row) -> None:
     _flag(row, "cantSplit")
-
-
-def set_table_layout(table: Table, widths: Sequence[Length]) -> None:
-    """Fixed layout with explicit column widths, so Word, WPS and LibreOffice agree on them."""
-    tbl = table._tbl
-    tblpr = tbl.tblPr
-    child(tblpr, "tblLayout", _TBLPR_ORDER).set(qn("w:type"), "fixed")
-    tblw = child(tblpr, "tblW", _TBLPR_ORDER)
-    tblw.set(qn("w:type"), "dxa")
-    tblw.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
-    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
-        col.set(qn("w:w"), str(int(width.twips)))
-    for row in table.rows:
-        index = 0
-        for tc in row._tr.findall(qn("w:tc")):
-            n = tc.grid_span
-            tc.width = Length(sum(int(w) for w in widths[index : index + n]))
-            index += n
-
-
-def set_table_borders(table: Table, size: int = 4) -> None:
-    """Single black lines around and between all cells (size in eighths of a point)."""
-    borders = child(table._tbl.tblPr, "tblBorders", _TBLPR_ORDER)
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = borders.find(qn(f"w:{edge}"))
-        if el is None:
-            el = OxmlElement(f"w:{edge}")
-            borders.append(el)
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(size))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-
-
-def center_table(table: Table) -> None:
-    child(table._tbl.tblPr, "jc", _TBLPR_ORDER).set(qn("w:val"), "center")
-
-
-def set_cell_margins(table: Table, left_twips: int = 57, right_twips: int = 57) -> None:
-    mar = child(table._tbl.tblPr, "tblCellMar", _TBLPR_ORDER)
-    for side, value in (("left", left_twips), ("right", right_twips)):
-        el = mar.find(qn(f"w:{side}"))
-        if el is None:
-            el = OxmlElement(f"w:{side}")
-            mar.append(el)
-        el.set(qn("w:w"), str(value))
-        el.set(qn("w:type"), "dxa")
-
-
-def shade_cell(tc: etree._Element, fill: str) -> None:
-    shd = child(tc.get_or_add_tcPr(), "shd", _TCPR_ORDER)
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
 
 
 def bottom_border(ppr: etree._Element, size: int = 6) -> None:

@@ -13,6 +13,7 @@ import pytest
 import qreport.report.wordml.charts  # noqa: F401  # a broken chart module fails the chart tests, never skips them
 from qreport.catalog.indicators import load_catalog
 from qreport.catalog.outline import Outline, Section, load_outline
+from qreport.catalog.resources import template_path
 from qreport.errors import ConfigError
 from qreport.report import write_report
 from qreport.report.dump import dump_docx
@@ -102,6 +103,26 @@ def test_spec_with_misspelt_key_is_a_config_error(tmp_path: Path) -> None:
     path.write_text('[[table]]\nid = "t"\nsection = "1.1"\ncaption = "x"\ncolums = []\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="colums"):
         load_spec(path)
+
+
+def test_bureau_report_toml_named_in_the_config_replaces_the_default(tmp_path: Path) -> None:
+    """qreport.toml [report] tables = "my.toml": the bureau's own chapter tables and charts."""
+    shipped = template_path("report.toml").read_text(encoding="utf-8")
+    old = 'caption = "{members}教职工、招生、在校生、毕业生规模一览表"'
+    assert old in shipped
+    (tmp_path / "my.toml").write_text(
+        shipped.replace(old, 'caption = "{members}办学规模一览表"'), encoding="utf-8"
+    )
+    config = make_config(tmp_path)
+    config.report.tables = "my.toml"
+    out = tmp_path / "r.docx"
+    result = write_report(make_dataset(tmp_path), config, CATALOG, out)
+    assert any(t.endswith("各职业学校办学规模一览表") for t in result.tables)
+    assert not any("毕业生规模一览表" in t for t in result.tables)
+    config.report.tables = "gone.toml"
+    with pytest.raises(ConfigError, match="找不到报告表格定义文件 .*gone.toml"):
+        write_report(make_dataset(tmp_path), config, CATALOG, tmp_path / "r2.docx")
+    assert not (tmp_path / "r2.docx").exists()
 
 
 def _outline(**moves: tuple[str, ...]) -> Outline:

@@ -69,6 +69,7 @@ class Report(_Strict):
     statement_date: str = ""  # date under the 内容真实性责任声明
     narrative: str = "narrative"  # folder of Markdown section texts, relative to the config file
     outline: str = ""  # an outline TOML replacing the default one, relative to the config file
+    tables: str = ""  # a report.toml (chapter tables and charts) replacing the default one, likewise
     fonts: Fonts = Field(default_factory=Fonts)
     sizes: Sizes = Field(default_factory=Sizes)
 

@@ -154,6 +154,8 @@ def build_inputs(result: BuildResult, opts: BuildOptions) -> list[tuple[str, Pat
         inputs.append(("配置文件", config.source))
     if config.report.outline:
         inputs.append(("大纲文件", config.resolve(config.report.outline)))
+    if config.report.tables:
+        inputs.append(("表格定义文件", config.resolve(config.report.tables)))
     inputs += files_below(config.resolve(config.report.narrative), "叙述文件")
     for school in result.dataset.schools:
         base = Path(school.path or school.file).parent

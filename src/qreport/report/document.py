@@ -63,8 +63,8 @@ def write_report(
     if outline is None:
         outline = load_outline(config.resolve(config.report.outline) if config.report.outline else None)
     if spec is None:
-        spec = load_spec()
-    spec.check(catalog, "report.toml")
+        spec = load_spec(config.resolve(config.report.tables) if config.report.tables else None)
+    spec.check(catalog, config.report.tables or "report.toml")
     writer = _Writer(dataset, config, catalog, outline, spec)
     document = writer.build()
     out = Path(out)

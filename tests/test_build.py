@@ -150,9 +150,9 @@ def test_stray_files_are_skipped_with_a_notice(city: Path) -> None:
     (city / "汇总.csv").write_text("a,b", encoding="utf-8")
     (city / "说明.docx").write_bytes(b"not read")
     result = build(city)
-    skipped = sorted(f.file for f in result.findings if f.code == "file_skipped")
-    assert skipped == ["~$甲.xlsx", "汇总.csv"]
+    assert [s.file for s in result.skipped] == ["~$甲.xlsx", "汇总.csv"]
     assert len(result.dataset.schools) == 3 and not result.has_errors
+    assert not {f.file for f in result.findings} & {"~$甲.xlsx", "汇总.csv"}  # notices are not findings
 
 
 def test_errors_stop_the_build_and_draft_builds_anyway(city: Path, tmp_path: Path) -> None:
@@ -175,7 +175,7 @@ def test_errors_stop_the_build_and_draft_builds_anyway(city: Path, tmp_path: Pat
 def test_unusable_input_exits_2(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     code, out = run("build", tmp_path / "empty", "--quiet")
-    assert code == 2 and "没有 .xlsx 工作簿" in out
+    assert code == 2 and "没有学校报送的 .xlsx 工作簿" in out
     code, out = run("build", tmp_path / "nowhere", "--quiet")
     assert code == 2 and "找不到文件夹" in out
 
@@ -269,7 +269,8 @@ def test_an_unreadable_workbook_is_reported_and_the_others_still_checked(city: P
     (city / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     result = build(city)
     codes = {f.file: f.code for f in result.findings if f.severity == "error"}
-    assert codes == {"坏文件.xlsx": "not_xlsx", "旧格式.xls": "legacy_xls"}
+    assert codes == {"坏文件.xlsx": "not_xlsx"}  # an old .xls is a notice: no school expects it here
+    assert [(s.file, s.legacy) for s in result.skipped] == [("旧格式.xls", True)]
     assert len(result.dataset.schools) == 3
     code, out = run("build", city, "-o", tmp_path / "r.docx", "--quiet")
     assert code == 1 and "另存为" in out and not (tmp_path / "r.docx").exists()

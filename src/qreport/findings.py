@@ -201,7 +201,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         "学校“{school}”不在配置的学校名单中。请核对学校名称，或在 qreport.toml 中补充。",
     ),
-    "file_skipped": ("warning", "不是 .xlsx 工作簿，已跳过。"),
+    "school_only_legacy": (
+        "error",
+        "配置中预期的学校“{school}”只报送了这个旧格式文件，无法读取。请学校在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后重新报送。",
+    ),
     "partial_city_value": (
         "warning",
         "{whole}{year}年的{figures}未涵盖全部学校：不含{schools}的数据（报告表格中这些数带“*”，表下注明）。"

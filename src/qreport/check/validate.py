@@ -14,6 +14,7 @@ from qreport.findings import Finding, sort_findings
 from qreport.model import School
 from qreport.textgate import file_label, gate
 from qreport.workbook import layout
+from qreport.workbook.folder import OUTSIDE, Skipped, discover, skip_reason
 from qreport.workbook.reader import read_school
 
 
@@ -23,18 +24,20 @@ class FileResult:
     school: School | None  # None: the file could not be read at all
     findings: list[Finding] = field(default_factory=list)
     label: str = ""  # the file as shown to the user
+    skipped: str | None = None  # why a file of a folder is not a school's workbook (then not read)
 
     def __post_init__(self) -> None:
         self.label = self.label or str(self.path)
 
     @property
     def unreadable(self) -> bool:
-        return self.school is None
+        return self.school is None and self.skipped is None
 
 
 @dataclass
 class Validation:
     results: list[FileResult]
+    skipped: list[Skipped] = field(default_factory=list)  # files of a folder that are not schools'
 
     @property
     def findings(self) -> list[Finding]:
@@ -66,8 +69,15 @@ def unreadable_finding(exc: UnreadableWorkbook, label: str) -> Finding:
     )
 
 
-def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str | None = None) -> FileResult:
+def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str | None = None,
+                  in_folder: bool = False) -> FileResult:  # fmt: skip
+    """Read and check one workbook. One found in a folder is first asked whether it is a school's
+    workbook at all (`in_folder`); one named by the user is always read."""
     name = label or str(path)
+    if in_folder:
+        reason = skip_reason(path, catalog.sheets)
+        if reason is not None:
+            return FileResult(path, None, [], name, skipped=reason)
     try:
         school = read_school(path, catalog, file_label=name)
     except UnreadableWorkbook as exc:
@@ -80,6 +90,21 @@ def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str 
 def validate_files(
     paths: Iterable[Path | str], year: int = 2024, outline: Outline | None = None
 ) -> Validation:
+    """Check workbooks; a folder stands for every school workbook in it (as `build` reads them)."""
     catalog = load_catalog(year)
     outline = outline or load_outline()
-    return Validation([validate_file(Path(p), catalog, outline) for p in paths])
+    result = Validation([])
+    for path in map(Path, paths):
+        if not path.is_dir():
+            result.results.append(validate_file(path, catalog, outline))
+            continue
+        found, skipped, outside = discover(path)
+        result.skipped += [Skipped(str(path / s.file), s.reason, s.legacy) for s in skipped]
+        result.skipped += [Skipped(str(path / name), OUTSIDE) for name in outside]
+        for file in found:
+            r = validate_file(file, catalog, outline, in_folder=True)
+            if r.skipped is None:
+                result.results.append(r)
+            else:
+                result.skipped.append(Skipped(r.label, r.skipped))
+    return result

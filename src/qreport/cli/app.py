@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from qreport.cli.options import Json, Previous, Quiet, Year, path_argument, path
 from qreport.cli.terminal import ERROR, Terminal
 from qreport.cli.usage import Typer
 from qreport.errors import QreportError, debug
+
+if TYPE_CHECKING:
+    from qreport.check.validate import Validation
 
 app = Typer(
     name="qreport",
@@ -89,7 +92,12 @@ def template(
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], path_argument(metavar="工作簿.xlsx", help="要校验的学校工作簿（可多个）。")],
+    files: Annotated[
+        list[Path],
+        path_argument(
+            metavar="工作簿.xlsx", help="要校验的学校工作簿（可多个）；也可以是文件夹，校验其中全部工作簿。"
+        ),
+    ],
     json_out: Json = False,
     annotate: Annotated[
         Path | None,
@@ -99,27 +107,34 @@ def validate(
     ] = None,
     year: Year = None,
 ) -> None:
-    """校验学校工作簿，指出需要修改的单元格。"""
+    """校验学校工作簿（或文件夹中的全部工作簿），指出需要修改的单元格。"""
     from qreport.check.validate import validate_files
-    from qreport.cli.show import findings_listing, summary_line
+    from qreport.cli.show import file_rows, findings_listing, school_table, skip_notices, summary_line
 
     try:
         result = validate_files(files, year or 2024)
     except QreportError as exc:
         raise fail(exc) from None
+    if not result.results:
+        err.line(("错误：", ERROR), "没有找到学校工作簿。请指定 .xlsx 工作簿，或存放各校工作簿的文件夹。")
+        raise typer.Exit(2)
     findings = result.findings
     if json_out:
         print(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=1))
     else:
         findings_listing(out, findings)
         out.line()
-        out.line(summary_line(findings, len(files)))
+        skip_notices(out, result.skipped)
+        if any(path.is_dir() for path in files):  # a folder: the same per-file table as build
+            names = [(r.school.label if r.school else "（无法读取）", r.label) for r in result.results]
+            out.console().print(school_table(file_rows(names, findings), "各校工作簿"))
+        out.line(summary_line(findings, len(result.results)))
     if annotate is not None:
         _annotate(result, annotate, quiet=json_out)
     raise typer.Exit(result.exit_code)
 
 
-def _annotate(result, folder: Path, *, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+def _annotate(result: Validation, folder: Path, *, quiet: bool) -> None:
     from qreport.clashes import check_outputs
     from qreport.workbook.annotate import annotate, annotated_paths, check_target
 

@@ -12,11 +12,10 @@ from pathlib import Path
 
 from qreport.atomic import Staged
 from qreport.clashes import check_outputs, files_below
-from qreport.cli.show import findings_listing, school_table, summary_line
+from qreport.cli.show import file_rows, findings_listing, school_table, skip_notices, summary_line
 from qreport.cli.terminal import ERROR, WARNING, Terminal
 from qreport.compile.build import BuildResult, build
 from qreport.errors import InputError
-from qreport.findings import counts
 from qreport.pictures import picture_beside, picture_problem, picture_suffix, read_picture
 from qreport.textgate import gate
 
@@ -89,13 +88,11 @@ def run_build(opts: BuildOptions, *, out: Terminal, err: Terminal) -> int:
 
 
 def _summary(result: BuildResult, err: Terminal, *, datasets: int = 0) -> None:
-    rows = []
-    for r in result.files:
-        e, w = counts(r.findings)
-        name = r.school.label if r.school else "（无法读取）"
-        rows.append((name, r.label, e, w))
-    if rows:
-        err.console().print(school_table(rows, f"{result.catalog.year} 年各校工作簿"))
+    skip_notices(err, result.skipped)
+    if result.files:
+        files = [(r.school.label if r.school else "（无法读取）", r.label) for r in result.files]
+        table = school_table(file_rows(files, result.findings), f"{result.catalog.year} 年各校工作簿")
+        err.console().print(table)
     err.line(summary_line(result.findings, len(result.files), datasets=datasets))
 
 

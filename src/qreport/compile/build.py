@@ -27,13 +27,10 @@ from qreport.compile.dataset import read_dataset
 from qreport.errors import InputError
 from qreport.findings import Finding, finding
 from qreport.model import Dataset, Provenance, Region, School, StoredDataset, YearValue
-from qreport.pictures import inside
 from qreport.workbook.cells import display
+from qreport.workbook.folder import Skipped, discover, legacy_file_of
 from qreport.workbook.packed import Values, value_of
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
-# Spreadsheets in other formats a school might send: skipped with a notice, never guessed at.
-OTHER_SHEETS = {".csv", ".ods", ".et", ".xlsb", ".numbers", ".wps"}
 PARALLEL_FROM = 24  # below this, worker start-up costs more than it saves
 
 Progress = Callable[[int, int, str], None]
@@ -45,7 +42,8 @@ class BuildResult:
     config: Config
     catalog: Catalog
     outline: Outline
-    files: list[FileResult] = field(default_factory=list)
+    files: list[FileResult] = field(default_factory=list)  # the school workbooks read
+    skipped: list[Skipped] = field(default_factory=list)  # files of the folder that are not
 
     @property
     def findings(self) -> list[Finding]:
@@ -56,28 +54,6 @@ class BuildResult:
         return any(f.is_error for f in self.findings)
 
 
-def discover(folder: Path) -> tuple[list[Path], list[Finding]]:
-    """Workbooks below `folder` in a stable order, and notices for files skipped."""
-    if not folder.is_dir():
-        raise InputError(f"找不到文件夹 {folder}。请指定存放各校工作簿的文件夹。")
-    found, notices = [], []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        rel = str(path.relative_to(folder))
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        if not inside(path, folder):  # a symlink out of the bureau folder: not the bureau's to read
-            notices.append(finding("file_outside", rel))
-            continue
-        suffix = path.suffix.lower()
-        if path.name.startswith("~$") or (suffix in OTHER_SHEETS):
-            notices.append(finding("file_skipped", rel))
-        elif suffix in WORKBOOK_SUFFIXES:
-            found.append(path)
-    return found, notices
-
-
 Job = tuple[Path, str, int, Path | None, bool]  # path, label, year, outline, draft
 
 
@@ -86,7 +62,7 @@ def _read_one(args: Job) -> FileResult:
     kilobytes per school (cell references are packed by the reader), never the workbook."""
     path, label, year, outline_path, draft = args
     catalog = load_catalog(year)
-    result = validate_file(path, catalog, load_outline(outline_path), label=label)
+    result = validate_file(path, catalog, load_outline(outline_path), label=label, in_folder=True)
     school = result.school
     if school is not None:
         values = _without_failed(school) if draft else school.values
@@ -172,7 +148,7 @@ def _read_alone(job: Job) -> FileResult:
 
 
 def _identity_findings(
-    schools: list[School], config: Config, draft: bool
+    schools: list[School], config: Config, draft: bool, skipped: Sequence[Skipped] = ()
 ) -> tuple[list[School], list[Finding]]:
     """Refuse two workbooks of one school; compare the set of schools with the configured one."""
     kept: list[School] = []
@@ -194,7 +170,9 @@ def _identity_findings(
         expected = {e.name for e in config.schools}
         for e in config.schools:
             if e.name not in names:
-                f = finding("school_missing", "qreport.toml", school=e.name)
+                legacy = legacy_file_of(e.name, e.short_name, skipped)
+                f = (finding("school_only_legacy", legacy.file, school=e.name) if legacy
+                     else finding("school_missing", "qreport.toml", school=e.name))  # fmt: skip
                 out.append(f.model_copy(update={"severity": "warning"}) if draft else f)
         out += [finding("school_unexpected", s.file, school=s.name) for s in kept if s.name not in expected]
         order = {e.name: i for i, e in enumerate(config.schools)}
@@ -255,12 +233,18 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     outline_path = config.resolve(config.report.outline) if config.report.outline else None
     outline = load_outline(outline_path)
     prev_data = read_dataset(previous, year=catalog.previous_year) if previous else None
-    paths, notices = discover(folder)
-    if not paths:
-        raise InputError(f"文件夹 {folder} 中没有 .xlsx 工作簿。请把各校填好的工作簿放进该文件夹。")
-    files = read_all(paths, folder, catalog, outline_path, draft=draft, workers=workers, progress=progress)
-    findings = notices + [f for r in files for f in r.findings]
-    schools, identity = _identity_findings([r.school for r in files if r.school], config, draft)
+    paths, skipped, outside = discover(folder)
+    read = read_all(paths, folder, catalog, outline_path, draft=draft, workers=workers, progress=progress)
+    files = [r for r in read if r.skipped is None]
+    skipped += [Skipped(r.label, r.skipped) for r in read if r.skipped is not None]
+    skipped.sort(key=lambda s: s.file)
+    if not files:
+        raise InputError(f"文件夹 {folder} 中没有 .xlsx 工作簿" +
+                         (f"（已跳过 {len(skipped)} 个其他文件）" if skipped else "") +
+                         "。请把各校填好的工作簿放进该文件夹。")  # fmt: skip
+    findings = [finding("file_outside", name) for name in outside]
+    findings += [f for r in files for f in r.findings]
+    schools, identity = _identity_findings([r.school for r in files if r.school], config, draft, skipped)
     findings += identity
     values = {s.name: s.values for s in schools}  # inputs and derived, made by the workers
     units = units_of(schools, values)
@@ -278,7 +262,8 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     dataset.findings = findings + coverage_findings(dataset, catalog)
     for s in schools:
         s.cells = {}  # every check that needed cell references has run; a national build is large
-    return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline, files=files)
+    return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline, files=files,
+                       skipped=skipped)  # fmt: skip
 
 
 def region_of(config: Config, name: str, *, whole: str, member: str, school_count: int) -> Region:

@@ -15,13 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from qreport import __version__
 from qreport.atomic import write_atomic
 from qreport.catalog.indicators import Catalog
 from qreport.catalog.regions import whole_of
 from qreport.compile.jsonstream import EMPTY, JsonSyntaxError, object_members
 from qreport.errors import InputError, original
 from qreport.findings import Finding
+from qreport.mark import DATASET_KEY, generator
 from qreport.model import Dataset, Provenance, StoredDataset, StoredSchool, YearValue
 from qreport.workbook.packed import Values, packed_values, value_of
 
@@ -80,7 +80,7 @@ def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[st
 
     return {
         "format": FORMAT,
-        "generator": f"qreport {__version__}",
+        DATASET_KEY: generator(),  # qreport's mark
         "year": dataset.year,
         "region": {"name": dataset.region.name, "code": dataset.region.code},
         "draft": dataset.draft,

@@ -17,6 +17,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
 
 from qreport.atomic import write_atomic
 from qreport.catalog.indicators import Catalog, Indicator
+from qreport.mark import TABLES, mark_workbook
 from qreport.model import Dataset
 
 HEAD = Font(name="宋体", bold=True)
@@ -112,6 +113,7 @@ def _findings_sheet(wb: Workbook, dataset: Dataset) -> None:
 def tables_workbook(dataset: Dataset, catalog: Catalog) -> Workbook:
     """A write-only workbook: rows stream to disk on save, so a national build stays small."""
     wb = Workbook(write_only=True)
+    mark_workbook(wb, TABLES)  # a later build of a folder holding this file skips it
     for table in catalog.table:
         _table_sheet(wb, dataset, catalog, table.id)
     _provenance_sheet(wb, dataset, catalog)

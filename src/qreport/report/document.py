@@ -25,6 +25,7 @@ from qreport.catalog.indicators import Catalog
 from qreport.catalog.outline import Outline, Section, load_outline
 from qreport.catalog.regions import SCHOOL, counted, members
 from qreport.catalog.resources import template_path
+from qreport.mark import REPORT, mark_document
 from qreport.model import Dataset
 from qreport.report import appendix, frontmatter, styles
 from qreport.report.captions import Numbering
@@ -67,6 +68,7 @@ def write_report(
     spec.check(catalog, config.report.tables or "report.toml")
     writer = _Writer(dataset, config, catalog, outline, spec)
     document = writer.build()
+    mark_document(document, REPORT)
     out = Path(out)
     write_atomic(out, lambda tmp: writer.streamed.save(document, tmp))
     n = writer.numbering

@@ -25,8 +25,9 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qreport.atomic import cannot_write, write_atomic
-from qreport.errors import InputError, UnreadableWorkbook
+from qreport.errors import InputError, UnreadableWorkbook, original
 from qreport.findings import Finding, counts
+from qreport.mark import ANNOTATED, mark_workbook
 from qreport.textgate import gate_xml
 from qreport.workbook.safety import open_checked
 from qreport.workbook.template import FONT_NAME, HEADER_FILL, fit_row_heights
@@ -97,6 +98,7 @@ def annotate(src: Path, findings: Sequence[Finding], out_dir: Path, *, target: P
     _drop_old_summary(wb)
     marked = _mark_cells(wb, findings)
     _summary_sheet(wb, findings, marked, src.name)
+    mark_workbook(wb, ANNOTATED)  # a build of a folder holding the copy skips it
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -118,9 +120,10 @@ def _load(src: Path) -> Workbook:
         OSError,
         ParseError,
     ) as exc:
-        detail = f"{type(exc).__name__}: {exc}"
         raise UnreadableWorkbook(
-            f"无法读取工作簿 {src.name}，未写出标注副本（{detail}）。", path=str(src), code="corrupt"
+            f"无法读取工作簿 {src.name}，未写出标注副本{original(exc)}。请在 Excel 中打开并另存为 .xlsx 后再试。",
+            path=str(src),
+            code="corrupt",
         ) from None
 
 

@@ -35,6 +35,7 @@ from qreport.budgets import (
     MAX_TOTAL_UNCOMPRESSED,
 )
 from qreport.errors import original
+from qreport.mark import mark_of
 from qreport.textgate import controls_in, gate, is_clean
 from qreport.workbook.safety import open_checked, refuse
 
@@ -396,3 +397,13 @@ def read_workbook(
                 raise
             raise refuse("corrupt", path, detail="读取程序出错" + original(exc)) from None
     return sheets
+
+
+def identify(path: Path) -> tuple[str | None, list[str]]:
+    """qreport's mark (None on a school's workbook) and the sheet names, without reading any cell.
+
+    Raises UnreadableWorkbook like `read_workbook` for a file that is no readable .xlsx."""
+    zf = open_checked(path)
+    with zf:
+        book = _Package(path, zf).xml("xl/workbook.xml")
+        return mark_of(zf), [sh.get("name", "") for sh in book.iter(f"{NS_MAIN}sheet")]

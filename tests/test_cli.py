@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -12,6 +13,9 @@ from typer.testing import CliRunner
 
 from qreport.catalog.config import load_config
 from qreport.cli.app import app
+from qreport.report.dump import dump_docx
+
+import builders
 
 runner = CliRunner()
 
@@ -50,7 +54,9 @@ def test_init_writes_a_config_that_loads_and_a_narrative_folder(tmp_path: Path) 
     code, _ = run("init", tmp_path / "city")
     assert code == 0
     config = load_config(tmp_path / "city" / "qreport.toml")
-    assert config.year == 2024 and config.region.code == "150800" and config.team
+    assert config.year == 2024 and config.region.code == "" and config.region.name == ""  # no one's region
+    assert [t.role for t in config.team] == ["负责人", "编制组成员", "数据采集", "审定"]
+    assert not any(t.filled_members for t in config.team)
     assert (tmp_path / "city" / "narrative" / "1.10.md").is_file()
     code, out = run("init", tmp_path / "city")
     assert code == 2 and "已存在" in out  # never overwrites the bureau's own config
@@ -111,3 +117,51 @@ def test_template_into_a_missing_folder_says_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["template", str(tmp_path / "没有" / "学校.xlsx")])
     assert result.exit_code == 2
     assert "不存在。请先建立该文件夹，或换一个输出位置。" in result.output and "内部错误" not in result.output
+
+
+def test_init_for_a_region_fills_its_details(tmp_path: Path) -> None:
+    args = ("--region", "内蒙古自治区乌海市", "--code", "150300", "--compiler", "乌海市教育局")
+    code, _ = run("init", tmp_path / "city", *args)
+    assert code == 0
+    config = load_config(tmp_path / "city" / "qreport.toml")
+    assert (config.region.name, config.region.short, config.region.code) == (
+        "内蒙古自治区乌海市",
+        "乌海市",
+        "150300",
+    )
+    assert config.report.compiler == "乌海市教育局" and config.report.date == ""
+    assert [what for what, _ in config.gaps(config.region.name)][:1] == ["封面日期"]
+    code, out = run("init", tmp_path / "other", "--code", "15030")
+    assert code == 2 and "6 位数字" in out
+
+
+def test_unfilled_details_are_build_warnings_and_yellow_placeholders(
+    tmp_path: Path, blank_template: Path
+) -> None:
+    city = tmp_path / "city"
+    assert run("init", city, "--region", "内蒙古自治区乌海市", "--code", "150300")[0] == 0
+    config = city / "qreport.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('role = "负责人"\nmembers = []',
+                      'role = "负责人"\nmembers = ["张三（局长）"]'), encoding="utf-8")  # fmt: skip
+    builders.good_school(city, "甲.xlsx")
+    code, out = run("build", city, "-o", tmp_path / "r.docx", "--dataset", tmp_path / "r.json")
+    assert code == 0, out
+    findings = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["findings"]
+    missing = [f["message"].split("没有填写")[0] for f in findings if f["code"] == "cover_missing"]
+    assert missing == [
+        "编制单位",
+        "封面日期",
+        "编制组“编制组成员”的人员",
+        "编制组“数据采集”的人员",
+        "编制组“审定”的人员",
+    ]
+    assert all(
+        f["file"] == "qreport.toml" and f["severity"] == "warning"
+        for f in findings
+        if f["code"] == "cover_missing"
+    )
+    front = dump_docx(tmp_path / "r.docx").split("== 第1节结束")[0]
+    assert "负责人：张三（局长）" in front and "==【待补充：编制组：审定】==" in front
+    assert (
+        "==【待补充：内容真实性责任声明：落款日期】==" in front and "==【待补充：封面：编制单位】==" in front
+    )

@@ -270,3 +270,16 @@ def test_validate_does_not_import_the_report_stack(files: Callable[..., str], he
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=here)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("typed", ["二百三十六", "很多", "#N/A"])
+@pytest.mark.parametrize("indicator", ["graduates", "bachelor_admits"])  # required (a denominator) or not
+def test_one_finding_per_cell(here: Path, typed: str, indicator: str) -> None:
+    """A value that is not a number is not also "not filled"."""
+    path = b.good_school(here, "学校.xlsx")
+    with b.edit(path) as wb:
+        cell = b.locate(wb, indicator, "current")
+        cell.value = typed
+    findings = validate_files([path]).findings
+    on_cell = [f.code for f in findings if f.cell == cell.coordinate and f.indicator == indicator]
+    assert len(on_cell) == 1 and on_cell[0] != "blank" and on_cell[0] != "blank_required", findings

@@ -201,6 +201,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         "学校“{school}”不在配置的学校名单中。请核对学校名称，或在 qreport.toml 中补充。",
     ),
+    "cover_missing": (
+        "warning",
+        "{what}没有填写（qreport.toml 中 {where}），报告中是黄色的【待补充】占位。请在 qreport.toml 中填写。",
+    ),
     "school_only_legacy": (
         "error",
         "配置中预期的学校“{school}”只报送了这个旧格式文件，无法读取。请学校在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后重新报送。",

@@ -7,6 +7,7 @@ names the nearest valid key.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from pathlib import Path
 
@@ -33,9 +34,18 @@ class Region(_Strict):
         return self.short or self.name
 
 
+# "（姓名、职务）": what earlier config templates put in place of a name
+_PLACEHOLDER = re.compile(r"^\s*[（(][^）)]*[）)]\s*$|^\s*$")
+
+
 class TeamEntry(_Strict):
     role: str  # 负责人、编制组成员、数据采集、审定
-    members: list[str]
+    members: list[str] = Field(default_factory=list)
+
+    @property
+    def filled_members(self) -> list[str]:
+        """The members actually named (blank entries and template placeholders left out)."""
+        return [m for m in self.members if not _PLACEHOLDER.match(m)]
 
 
 class ExpectedSchool(_Strict):
@@ -85,6 +95,22 @@ class Config(_Strict):
 
     def resolve(self, relative: str) -> Path:
         return (self.base_dir / relative).resolve()
+
+    def gaps(self, region_name: str) -> list[tuple[str, str]]:
+        """Cover, statement and team details left unfilled: (what, where in qreport.toml). The report
+        shows each as a yellow 【待补充】; `region_name` may come from the schools' workbooks."""
+        report = self.report
+        wanted = [
+            ("地区名称", "[region] 的 name", region_name),
+            ("行政区划代码", "[region] 的 code", self.region.code),
+            ("编制单位", "[report] 的 compiler", report.compiler),
+            ("封面日期", "[report] 的 date", report.date),
+        ]
+        out = [(what, where) for what, where, value in wanted if not value.strip()]
+        if not self.team:
+            out.append(("编制组", "[[team]]"))
+        out += [(f"编制组“{t.role}”的人员", "[[team]] 的 members") for t in self.team if not t.filled_members]
+        return out
 
     def short_name_of(self, school_name: str) -> str:
         for s in self.schools:

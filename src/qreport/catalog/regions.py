@@ -35,6 +35,18 @@ _ABOVE = {"省": "全国", "区": "全国", "盟": "全区", "市": "全省", "�
           "县": "全市"}  # fmt: skip
 
 
+_ABOVE_CITY = ("特别行政区", "自治区", "省")
+
+
+def short_of(name: str) -> str:
+    """The name used in sentences: 巴彦淖尔市 for 内蒙古自治区巴彦淖尔市 (the province dropped)."""
+    for suffix in _ABOVE_CITY:
+        head, found, rest = name.partition(suffix)
+        if found and rest and len(head) >= 2:
+            return rest
+    return name
+
+
 def whole_of(name: str, fallback: str = "全市") -> str:
     """全市 for 巴彦淖尔市, 全区 for 内蒙古自治区, 全旗 for 杭锦后旗; `fallback` when the name says nothing."""
     for suffix, word in _WHOLE_BY_SUFFIX:

@@ -1,27 +1,58 @@
-"""`qreport init`: a commented qreport.toml and an editable narrative folder to start from."""
+"""`qreport init`: a commented qreport.toml for the bureau's region and an editable narrative folder."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
 from qreport.atomic import write_text_atomic
 from qreport.catalog.config import CONFIG_NAME
+from qreport.catalog.regions import short_of
 from qreport.catalog.resources import template_path
 from qreport.errors import InputError
 
 
-def init_folder(folder: Path, year: int = 2024) -> list[Path]:
+def _set(text: str, key: str, value: str) -> str:
+    """Fill the first blank `key = ""` line of the template, keeping its comment."""
+    if not value:
+        return text
+    quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+    def fill(match: re.Match[str]) -> str:
+        line = f"{key} = {quoted}"
+        columns = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)  # CJK takes two columns
+        pad = max(len(match.group(0)) - columns, 1)  # the comment stays in its column where it can
+        return line + " " * pad
+
+    return re.sub(rf'^{key} = ""\s*(?=#)', fill, text, count=1, flags=re.M)
+
+
+def config_text(year: int = 2024, *, region: str = "", code: str = "", compiler: str = "") -> str:
+    """The commented config template, for `year` and (when given) the bureau's region."""
+    text = template_path("qreport.toml").read_text(encoding="utf-8").replace("year = 2024", f"year = {year}")
+    short = short_of(region)
+    text = _set(text, "name", region)
+    text = _set(text, "short", short if short != region else "")
+    text = _set(text, "code", code)
+    return _set(text, "compiler", compiler)
+
+
+def init_folder(folder: Path, year: int = 2024, *, region: str = "", code: str = "",
+                compiler: str = "") -> list[Path]:  # fmt: skip
     """Write DIR/qreport.toml and DIR/narrative/ unless they exist; return what was written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if not folder.is_dir():
-        raise InputError(f"{folder} 不是文件夹。")
+    if code and not re.fullmatch(r"\d{6}", code):
+        raise InputError(f"行政区划代码“{code}”应为 6 位数字，例如 150800。")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"{folder} 不是文件夹。请指定一个文件夹。") from None
     written: list[Path] = []
     config = folder / CONFIG_NAME
     if config.exists():
         raise InputError(f"{config} 已存在，未覆盖。如需重新生成，请先改名或删除它。")
-    text = template_path("qreport.toml").read_text(encoding="utf-8").replace("year = 2024", f"year = {year}")
-    write_text_atomic(config, text)
+    write_text_atomic(config, config_text(year, region=region, code=code, compiler=compiler))
     written.append(config)
     narrative = folder / "narrative"
     if not narrative.exists():

@@ -81,16 +81,21 @@ def value_ranges(school: School, catalog: Catalog, outline: Outline) -> Iterator
 
 
 def blanks(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
-    """Blank current-year inputs: errors for denominators, warnings otherwise. `-` is not blank.
+    """Blank current-year inputs: errors for denominators, warnings otherwise. `-` is not blank, nor
+    is a cell the reader already found fault with (`二百三十六` is not a number, not "not filled").
     A blank operand of a rate whose other side is given is said by `rate_one_sided`, naming both."""
     one_sided = figures.one_sided_gaps(school, catalog)
+    read = {(f.sheet, f.cell) for f in school.findings if f.cell}
     for ind in catalog.typed:
         if ind.id not in school.cells or school.values[ind.id].current is not None:
             continue
         if ind.id in school.na.get("current", set()) or (ind.id, "current") in one_sided:
             continue
+        where = _where(school, ind, "current")
+        if (where["sheet"], where["cell"]) in read:
+            continue
         code = "blank_required" if ind.required else "blank"
-        yield finding(code, school.file, **_where(school, ind, "current"), label=_name(catalog, ind),
+        yield finding(code, school.file, **where, label=_name(catalog, ind),
                       column=_column(catalog, "current"))  # fmt: skip
 
 

@@ -158,13 +158,20 @@ def _annotate(result: Validation, folder: Path, *, quiet: bool) -> None:
 @app.command()
 def init(
     folder: Annotated[Path, path_argument(metavar="文件夹", help="存放各校工作簿的文件夹。")],
+    region: Annotated[
+        str, typer.Option("--region", metavar="名称", help="地区全称，如 内蒙古自治区巴彦淖尔市。")
+    ] = "",
+    code: Annotated[str, typer.Option("--code", metavar="代码", help="6 位行政区划代码，如 150800。")] = "",
+    compiler: Annotated[
+        str, typer.Option("--compiler", metavar="单位", help="编制单位，如 巴彦淖尔市教育局。")
+    ] = "",
     year: Year = None,
 ) -> None:
-    """在文件夹中写入带注释的 qreport.toml 和可编辑的叙述文字文件夹。"""
+    """在文件夹中写入本地区的 qreport.toml（带注释）和可编辑的叙述文字文件夹。"""
     from qreport.catalog.scaffold import init_folder
 
     try:
-        written = init_folder(folder, year or 2024)
+        written = init_folder(folder, year or 2024, region=region, code=code, compiler=compiler)
     except QreportError as exc:
         raise fail(exc) from None
     for path in written:

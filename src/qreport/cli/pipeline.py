@@ -126,9 +126,11 @@ def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None 
                                   outline=result.outline)  # fmt: skip
         if err is not None and not opts.quiet:
             notes = list(report.warnings)
-            if report.placeholders:
-                notes.append(f"{len(report.placeholders)} 个章节还没有文字，已放入【待补充】占位："
-                             + "、".join(report.placeholders))  # fmt: skip
+            sections = [p for p in report.placeholders if p not in report.details]  # details are findings
+            if sections:
+                notes.append(
+                    f"{len(sections)} 个章节还没有文字，已放入【待补充】占位：" + "、".join(sections)
+                )
             for note in notes:
                 err.line(("提示：", WARNING), note)
         if opts.pdf:

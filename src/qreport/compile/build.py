@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qreport.atomic import HELD, signals_held
-from qreport.catalog.config import Config, find_config
+from qreport.catalog.config import CONFIG_NAME, Config, find_config
 from qreport.catalog.indicators import Catalog, load_catalog
 from qreport.catalog.outline import Outline, load_outline
 from qreport.catalog.regions import SCHOOL, whole_of
@@ -251,6 +251,7 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     # the words follow the configured name only: schools' own 所在地区 may name a district (临河区)
     region = region_of(config, config.region.name or _common_region(schools), whole="全市", member=SCHOOL,
                        school_count=len(schools))  # fmt: skip
+    findings += cover_findings(config, region.name)
     city, provenance = aggregate(units, catalog, region.whole)
     dataset = Dataset(
         year=catalog.year, region=region, schools=schools, school_values=values, city=city,
@@ -264,6 +265,14 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
         s.cells = {}  # every check that needed cell references has run; a national build is large
     return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline, files=files,
                        skipped=skipped)  # fmt: skip
+
+
+def cover_findings(config: Config, region_name: str) -> list[Finding]:
+    """A warning for each cover, statement or team detail the config leaves unfilled."""
+    return [
+        finding("cover_missing", CONFIG_NAME, what=what, where=where)
+        for what, where in config.gaps(region_name)
+    ]
 
 
 def region_of(config: Config, name: str, *, whole: str, member: str, school_count: int) -> Region:

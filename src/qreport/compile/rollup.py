@@ -15,7 +15,7 @@ from qreport.catalog.indicators import available_years, load_catalog
 from qreport.catalog.outline import load_outline
 from qreport.catalog.regions import member_of, whole_above
 from qreport.compile.aggregate import Lower, Unit, aggregate, city_majors, city_samples
-from qreport.compile.build import BuildResult, region_of
+from qreport.compile.build import BuildResult, cover_findings, region_of
 from qreport.compile.coverage import coverage_findings
 from qreport.compile.dataset import read_dataset
 from qreport.errors import InputError
@@ -71,6 +71,7 @@ def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = Non
     wholes = [d.whole for d in datasets]
     region = region_of(config, config.region.name, whole=whole_above(wholes), member=member_of(wholes),
                        school_count=sum(d.school_count for d in datasets))  # fmt: skip
+    findings += cover_findings(config, region.name)
     city, provenance = aggregate(units, catalog, region.whole)
     dataset = Dataset(
         year=catalog.year, region=region, schools=schools,

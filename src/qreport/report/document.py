@@ -44,6 +44,7 @@ TABLE_AIR_TWIPS = 120  # 6 pt after a table
 class ReportResult:
     path: Path
     placeholders: list[str] = field(default_factory=list)  # what got a 【待补充：…】
+    details: list[str] = field(default_factory=list)  # of which cover, statement and team details
     tables: list[str] = field(default_factory=list)  # chapter table captions, 表1-5 ...
     figures: list[str] = field(default_factory=list)  # 图1-1 ...
     cases: list[str] = field(default_factory=list)  # 案例1-1 ...
@@ -75,6 +76,7 @@ def write_report(
     return ReportResult(
         path=out,
         placeholders=writer.placeholders,
+        details=writer.details,
         tables=n.tables,
         figures=n.figures,
         cases=n.cases,
@@ -103,6 +105,7 @@ class _Writer:
         self.typo = styles.Typography(config.report.fonts, config.report.sizes)
         self.numbering = Numbering()
         self.placeholders: list[str] = []
+        self.details: list[str] = []
         self.warnings: list[str] = []
         self.appendix_captions: list[str] = []
         self.streamed = stream.Streamed()
@@ -169,6 +172,7 @@ class _Writer:
         frontmatter.cover(doc, info, self.placeholders)
         frontmatter.statement(doc, self.config, self.region_short, self.catalog.year, self.placeholders)
         frontmatter.team(doc, self.config, self.region_short, self.placeholders)
+        self.details = list(self.placeholders)  # cover, statement and team: the build warns of these
         frontmatter.preface(doc, self.narrative.render(PREFACE), self.placeholders)
         return [frontmatter.list_page(doc, title) for title in ("目\u3000录", "表目录", "图目录", "案例目录")]
 

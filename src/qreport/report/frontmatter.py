@@ -71,24 +71,33 @@ def cover(doc: Document, info: Cover, placeholders: list[str]) -> None:
         doc.add_paragraph("（草稿：数据尚未通过校验，不得对外发布）", style=styles.COVER_LINE)
 
 
+def _with_gap(doc: Document, parts: list[str], style: str, placeholders: list[str], what: str) -> Paragraph:
+    """A paragraph of `parts` in which every empty part is a highlighted 【待补充：what】."""
+    paragraph = doc.add_paragraph(style=style)
+    for text in parts:
+        if text:
+            paragraph.add_run(text)
+        else:
+            ooxml.highlight(paragraph.add_run(placeholder_text(what)))
+            if what not in placeholders:
+                placeholders.append(what)
+    return paragraph
+
+
 def statement(doc: Document, config: Config, region_short: str, year: int, placeholders: list[str]) -> None:
     report = config.report
-    compiler = report.compiler or placeholder_text("编制单位")
     _page_title(doc, "内容真实性责任声明")
-    doc.add_paragraph(
-        f"{compiler}对{region_short}中等职业教育质量报告（{year}年度）及相关附件的真实性、"
-        "完整性和准确性负责。",
-        style=styles.BODY,
-    )
+    what = "内容真实性责任声明：编制单位"
+    _with_gap(doc, [report.compiler, f"对{region_short}中等职业教育质量报告（{year}年度）及相关附件的真实性、"
+                    "完整性和准确性负责。"], styles.BODY, placeholders, what)  # fmt: skip
     doc.add_paragraph("特此声明。", style=styles.BODY)
     doc.add_paragraph(style=styles.FRONT_TEXT)
-    doc.add_paragraph(f"单位名称（盖章）：{report.compiler}", style=styles.FRONT_TEXT)
+    _with_gap(doc, ["单位名称（盖章）：", report.compiler], styles.FRONT_TEXT, placeholders, what)
     doc.add_paragraph("法定代表人（签名）：", style=styles.FRONT_TEXT)
     doc.add_paragraph(style=styles.FRONT_TEXT)
-    date = doc.add_paragraph(report.statement_date or report.date, style=styles.FRONT_TEXT)
+    date = _with_gap(doc, [report.statement_date or report.date], styles.FRONT_TEXT, placeholders,
+                     "内容真实性责任声明：落款日期")  # fmt: skip
     date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if not report.compiler:
-        placeholders.append("内容真实性责任声明：编制单位")
 
 
 def team(doc: Document, config: Config, region_short: str, placeholders: list[str]) -> None:
@@ -98,8 +107,10 @@ def team(doc: Document, config: Config, region_short: str, placeholders: list[st
         placeholders.append("编制组")
         return
     for entry in config.team:
-        members = entry.members or [""]
-        doc.add_paragraph(f"{entry.role}：{members[0]}", style=styles.FRONT_TEXT)
+        members = entry.filled_members or [""]
+        _with_gap(
+            doc, [f"{entry.role}：", members[0]], styles.FRONT_TEXT, placeholders, f"编制组：{entry.role}"
+        )
         indent = "\u3000" * (len(entry.role) + 1)  # later members line up under the first
         for member in members[1:]:
             doc.add_paragraph(f"{indent}{member}", style=styles.FRONT_TEXT)

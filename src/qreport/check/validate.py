@@ -53,8 +53,8 @@ class Validation:
 
     @property
     def exit_code(self) -> int:
-        """0 no errors, 1 errors found, 2 a file could not be read at all (contract)."""
-        if self.unreadable:
+        """0 no errors, 1 errors found, 2 a file could not be read at all, or none to check (contract)."""
+        if self.unreadable or not self.results:
             return 2
         return 1 if self.has_errors else 0
 

@@ -60,6 +60,10 @@ def _prepare(command: str, here: Path) -> None:
         for school in example.glob("*.*"):
             if school.suffix in (".xlsx", ".png"):
                 shutil.copy(school, here / "2024年报" / school.name)
+    if command.startswith("qreport links"):  # links are for the schools the config expects
+        schools = (example / "qreport.toml").read_text(encoding="utf-8").split("[[schools]]", 1)[1]
+        with (here / "2024年报" / "qreport.toml").open("a", encoding="utf-8") as fh:
+            fh.write("\n[[schools]]" + schools)
     if "--from-datasets" in command:
         data = json.loads((here / "数据集.json").read_text(encoding="utf-8"))
         (here / "巴彦淖尔市.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -74,7 +78,16 @@ def _prepare(command: str, here: Path) -> None:
 
 def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     commands = readme_commands()
-    assert [c.split()[1] for c in commands] == ["template", "validate", "init", "build", "build"]
+    assert [c.split()[1] for c in commands] == [
+        "template",
+        "validate",
+        "init",
+        "build",
+        "build",
+        "links",
+        "build",
+    ]
+    assert "qreport serve 2024年报" in README  # runs until stopped: tests/test_serve.py starts it
     monkeypatch.chdir(tmp_path)
     for command in commands:
         _prepare(command, tmp_path)
@@ -82,5 +95,7 @@ def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         # the school's first check of a blank template finds errors (exit 1); everything else succeeds
         expected = 1 if command.startswith("qreport validate") else 0
         assert result.exit_code == expected, (command, result.output)
+        if command.startswith("qreport links"):
+            assert "巴彦淖尔市第一职业中等专业学校\thttp://192.168.1.10:8000/" in result.output
     assert (tmp_path / "报告.docx").is_file() and (tmp_path / "汇总表.xlsx").is_file()
     assert (tmp_path / "自治区报告.docx").is_file()

@@ -175,7 +175,7 @@ def test_errors_stop_the_build_and_draft_builds_anyway(city: Path, tmp_path: Pat
 def test_unusable_input_exits_2(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     code, out = run("build", tmp_path / "empty", "--quiet")
-    assert code == 2 and "没有学校报送的 .xlsx 工作簿" in out
+    assert code == 2 and "没有 .xlsx 工作簿" in out
     code, out = run("build", tmp_path / "nowhere", "--quiet")
     assert code == 2 and "找不到文件夹" in out
 

@@ -23,10 +23,8 @@ import io
 import math
 import random
 import re
-import struct
 import sys
 import zipfile
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -594,6 +592,26 @@ class CaseSpec:
     scene: int = 0  # palette of the generated picture
 
 
+@dataclass(frozen=True)
+class PhotoSpec:
+    """A photo a school puts in a section (文字材料: 章节, 图片, 图片说明), after its text there."""
+
+    section: str
+    caption: str
+    picture: str | None = None  # file written next to the workbooks and named in 图片
+    scene: int = 0  # palette of the generated picture; without `picture` it is pasted onto the row
+
+
+# The reference's section photos (图1-6 市艺术学校校本教材, 图1-9 市一职“农场课堂” ...), some named, some pasted.
+TEXT_PHOTOS: dict[str, list[PhotoSpec]] = {
+    "市一职": [PhotoSpec("1.6", "市一职“农场课堂”", "市一职-农场课堂.jpg", 0)],
+    "市艺校": [PhotoSpec("1.6", "巴市艺校“课堂+舞台”：群舞作品《我的妈妈叫桂梅》", scene=1)],
+    "市体校": [PhotoSpec("1.9", "市体育学校运动员取得金牌", "市体校-运动员取得金牌.jpg", 2)],
+    "前旗职中": [PhotoSpec("2.2.1", "改造后的拖拉机", "前旗职中-改造后的拖拉机.jpg", 1)],
+    "杭后职教": [PhotoSpec("1.12", "杭后职教技能课", scene=2)],
+    "市职校": [PhotoSpec("5.2", "市职校现代学徒制培养", "市职校-现代学徒制培养.jpg", 0)],
+}
+
 CASES: dict[str, list[CaseSpec]] = {
     "市一职": [
         CaseSpec(
@@ -602,7 +620,7 @@ CASES: dict[str, list[CaseSpec]] = {
             "学校秉持“促进学生全面发展、个性发展”理念，围绕“五育并举”育人模式组织育人活动和社会实践。"
             "优化课程设置，开设心理健康课程和课程化的文体活动，创新劳动教育，分设常规、选修劳动课程。"
             "两年来学生的学习态度更加积极，学习成绩、社交能力和团队协作能力都有显著进步。",
-            picture="市一职-项目式体育课程.png",
+            picture="市一职-项目式体育课程.jpg",
             caption="市一职项目式体育课程",
             scene=0,
         ),
@@ -646,7 +664,7 @@ CASES: dict[str, list[CaseSpec]] = {
             "对接产业发展调整专业设置",
             "学校紧密围绕当地农业产业特点开设作物生产技术专业，引入无人机植保模块；对接工业园区需求，加大机电技术应用、数控技术应用"
             "专业投入，增设工业机器人操作与维护等课程；对接现代服务业，与当地农产品电商企业合作开展直播带货实践教学。",
-            picture="杭后职教-直播带货实践课堂.png",
+            picture="杭后职教-直播带货实践课堂.jpg",
             caption="杭后职教学生直播带货实践课堂",
             scene=2,
         ),
@@ -675,6 +693,27 @@ TEAM = (
 # its challenges, the bureau's own account of 立德树人, 党建 and 学校治理), paraphrasing the reference;
 # every other section uses the defaults and the schools' texts. With these the example has no 【待补充】.
 NARRATIVE: dict[str, str] = {
+    # the reference's 表1-2 and 表1-3: free tables (表：标题 and a pipe table) in the section's text
+    "1.4": """各学校严格落实《中等职业学校公共基础课程方案》，制订符合国家规定、体现学校特色的专业人才培养方案，每学年安排 40 周的教学活动，各专业总学时数不低于 3000 学时。{{ year }}年，{{ whole }}中等职业学校教学计划内课程共{{ city.courses.current }}门、{{ city.course_hours.current }}学时，其中课证融通课程{{ city.cert_courses.current }}门、{{ city.cert_course_hours.current }}学时，网络教学课程{{ city.online_courses.current }}门，校企合作课程{{ city.coop_courses.current }}门。建有在线精品课程{{ city.quality_courses.current }}门，其中国家级{{ city.quality_courses_national.current }}门、省级{{ city.quality_courses_provincial.current }}门、校级{{ city.quality_courses_school.current }}门。
+
+表：各职业学校公共课程结构
+| 课程体系 | 课程结构 | |
+|---|---|---|
+| 公共课程 | 公共基础课程 | 语文、数学、英语、信息技术、思政、历史、体育、音乐、美术、劳动 |
+| | 专业理论课程 | 各专业对口升学、职业发展要求开设的各专业课程 |
+| | 专业技能课程 | 以对口升学、技能大赛项目为导向，以课证融通为引领，开设各专业相应的技能课程 |
+| | 社团课程 | 剪纸、书画、版画、手工、陶艺、合唱、舞蹈、钢琴、播音、电声、篮球、排球 |
+
+表：各职业学校实践课程目录
+| 类别 | 学习领域 | 学习活动方式 |
+|---|---|---|
+| 主题教育 | 爱国主义教育、社会主义核心价值观教育、铸牢中华民族共同体意识教育、习近平新时代中国特色社会主义思想 | 班团会、国旗下讲话、思政课 |
+| | 安全、法治、国防教育、行为规范教育 | 第一课、班团会 |
+| 校园文化活动 | 校园文化艺术节、美术陶艺作品、校园技能赛、公共基础课学生竞赛、运动会、冬季越野赛、远足拉练 | 分学校、年级、教研组活动 |
+| 实践活动 | 劳动教育 | 基地、技能实训 |
+| | 公益活动 | 志愿者进社区 |
+| | 学生活动 | 社团、二课 |
+""",
     "5.6": """持续推进市域产教联合体建设。巴彦淖尔市现代农牧业市域产教联合体已涵盖河套学院、内蒙古美术职业学院及 5 所中职学校共 7 所院校和兆丰面业、草原宏宝、美洋洋等 58 家企业。{{ year }}年，市教育局举办 3 期农业人才培训班，培训 1200 人；在 6 家企业建立学生实训基地，提供实训岗位 230 个。
 
 市教育局引导学校与企业资源共享、优势互补，推动专业与产业精准对接，学校人才培养规格、目标与企业需求精准匹配，推动形成产教融合新生态。
@@ -852,8 +891,8 @@ def majors_rows(short: str) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Pictures: small photo-like PNGs (gradient sky, hills, ground, film grain, pixel-font caption),
-# written by a pure-Python PNG encoder. Seeded, so every run draws the same pixels.
+# Pictures: small photo-like JPEGs (gradient sky, hills, ground, film grain, pixel-font caption),
+# drawn with Pillow. Seeded, so every run draws the same pixels.
 # --------------------------------------------------------------------------------------------------
 
 FONT = {  # 5×7 pixel font, rows top to bottom
@@ -896,83 +935,64 @@ PALETTES = (  # sky top, sky horizon, hills, ground near, ground far, subject
 )
 
 
-def png_bytes(width: int, height: int, rgb: bytes | bytearray) -> bytes:
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
-        )
+def picture(caption: str, scene: int, width: int = 400, height: int = 266) -> bytes:
+    """A photo-like JPEG: sky, sun, hills, field, a few figures, grain, caption band (ASCII).
 
-    stride = width * 3
-    raw = b"".join(b"\x00" + bytes(rgb[y * stride : (y + 1) * stride]) for y in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw, 9))
-        + chunk(b"IEND", b"")
+    Drawn with Pillow from a seeded generator, so every run draws the same pixels."""
+    from PIL import Image, ImageDraw
+
+    sky_top, sky_low, hills, near, far, subject = PALETTES[scene % len(PALETTES)]
+    rng = random.Random(f"qreport-example-{scene}-{caption}")
+    horizon = int(height * 0.55)
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        if y < horizon:
+            colour = _mix(sky_top, sky_low, y / horizon)
+        else:
+            colour = _mix(far, near, (y - horizon) / (height - horizon))
+        draw.line([(0, y), (width, y)], fill=colour)
+    for y in range(horizon, height, 9):  # furrows
+        draw.line([(0, y), (width, y + 6)], fill=_mix(far, (60, 50, 30), 0.35), width=2)
+    sun = (int(width * (0.72 - 0.2 * scene)), int(height * 0.2), 22)
+    draw.ellipse([sun[0] - sun[2], sun[1] - sun[2], sun[0] + sun[2], sun[1] + sun[2]], fill=(255, 236, 170))
+    ridge = [
+        (x, horizon - int(18 + 14 * math.sin(x / 37 + scene) + 9 * math.sin(x / 11 + 2 * scene)))
+        for x in range(0, width + 1, 4)
+    ]
+    draw.polygon([(0, horizon), *ridge, (width, horizon)], fill=hills)
+    for k in range(4):  # people: a head and a body
+        fx, fy = int(width * (0.22 + 0.19 * k)), horizon + 28 + 6 * (k % 2)
+        draw.ellipse([fx - 6, fy - 36, fx + 6, fy - 24], fill=subject)
+        draw.rectangle([fx - 5, fy - 24, fx + 5, fy], fill=subject)
+    grain = Image.frombytes(
+        "L", (width // 2, height // 2), bytes(rng.randrange(256) for _ in range(width * height // 4))
     )
+    image = Image.blend(image, Image.merge("RGB", [grain.resize((width, height))] * 3), 0.06)
+    _caption(image, caption)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70, optimize=True)
+    return out.getvalue()
 
 
 def _mix(a: Sequence[int], b: Sequence[int], t: float) -> tuple[int, int, int]:
     return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
 
 
-def picture(caption: str, scene: int, width: int = 400, height: int = 266) -> bytes:
-    """A photo-like picture: sky, sun, hills, field, a few figures, grain, caption band (ASCII)."""
-    sky_top, sky_low, hills, near, far, subject = PALETTES[scene % len(PALETTES)]
-    rng = random.Random(f"qreport-example-{scene}-{caption}")
-    horizon = int(height * 0.55)
-    ridge = [
-        horizon - int(18 + 14 * math.sin(x / 37 + scene) + 9 * math.sin(x / 11 + 2 * scene))
-        for x in range(width)
-    ]
-    sun = (int(width * (0.72 - 0.2 * scene)), int(height * 0.2), 22)
-    figures = [(int(width * (0.22 + 0.19 * k)), horizon + 28 + 6 * (k % 2)) for k in range(4)]
-    grain: dict[tuple[int, int], int] = {}
-    px = bytearray(width * height * 3)
-    for y in range(height):
-        for x in range(width):
-            if y < ridge[x]:
-                c = _mix(sky_top, sky_low, y / horizon)
-                if (x - sun[0]) ** 2 + (y - sun[1]) ** 2 < sun[2] ** 2:
-                    c = (255, 236, 170)
-            elif y < horizon:
-                c = _mix(hills, far, (y - ridge[x]) / max(1, horizon - ridge[x]))
-            else:
-                c = _mix(far, near, (y - horizon) / (height - horizon))
-                if (x // 14 + y // 9) % 2 == 0:  # furrows
-                    c = _mix(c, (60, 50, 30), 0.12)
-            for fx, fy in figures:  # people: a head and a body
-                if (x - fx) ** 2 + (y - fy + 30) ** 2 < 36 or (abs(x - fx) < 6 and fy - 24 <= y < fy):
-                    c = subject
-            key = (x // 2, y // 2)
-            if key not in grain:
-                grain[key] = rng.randint(-7, 7)
-            n = grain[key]
-            i = (y * width + x) * 3
-            px[i : i + 3] = bytes(max(0, min(255, v + n)) for v in c)
-    _caption(px, width, height, caption)
-    return png_bytes(width, height, px)
+def _caption(image: Any, text: str) -> None:
+    from PIL import ImageDraw
 
-
-def _caption(px: bytearray, width: int, height: int, text: str) -> None:
+    width, height = image.size
     scale, band = 2, 26
-    for y in range(height - band, height):
-        for x in range(width):
-            i = (y * width + x) * 3
-            px[i : i + 3] = bytes(v // 3 for v in px[i : i + 3])
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, height - band, width, height], fill=(30, 30, 30))
     x0, y0 = 10, height - band + (band - 7 * scale) // 2
     for k, ch in enumerate(text.upper()):
-        glyph = FONT[ch]
-        for gy, line in enumerate(glyph):
+        for gy, line in enumerate(FONT.get(ch, FONT[" "])):
             for gx, bit in enumerate(line):
                 if bit == "1":
-                    for dy in range(scale):
-                        for dx in range(scale):
-                            x, y = x0 + k * 6 * scale + gx * scale + dx, y0 + gy * scale + dy
-                            if x < width:
-                                i = (y * width + x) * 3
-                                px[i : i + 3] = b"\xff\xff\xff"
+                    x, y = x0 + k * 6 * scale + gx * scale, y0 + gy * scale
+                    draw.rectangle([x, y, x + scale - 1, y + scale - 1], fill=(255, 255, 255))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1015,10 +1035,39 @@ def _picture_caption(chapter: int, index: int) -> str:
     return f"BAYANNUR {YEAR}  CASE {chapter}-{index}"
 
 
-def write_school(folder: Path, info: SchoolInfo, catalog: Any) -> Path:
+def _text_rows(short: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [{"section": sec, "content": text} for sec, text in TEXTS.get(short, [])]
+    for photo in TEXT_PHOTOS.get(short, []):
+        row = {"section": photo.section, "caption": photo.caption}
+        if photo.picture:
+            row["image"] = photo.picture
+        # after the school's text in that section, so the photo follows it
+        last = max((k for k, r in enumerate(rows) if r["section"] == photo.section), default=len(rows) - 1)
+        rows.insert(last + 1, row)
+    return rows
+
+
+def _paste(path: Path, sheet: str, column: str, rows: list[tuple[int, bytes]]) -> None:
+    """Paste each picture onto its row (a row number below the header) of `sheet`."""
     from openpyxl import load_workbook
     from openpyxl.drawing.image import Image
 
+    wb = load_workbook(path)
+    for row, data in rows:
+        image = Image(io.BytesIO(data))
+        image.width, image.height = 150, 100
+        wb[sheet].add_image(image, f"{column}{row}")
+    wb.save(path)
+
+
+def _row_of(path: Path, sheet: str, column: int, text: str) -> int:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)[sheet]
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, column).value == text)
+
+
+def write_school(folder: Path, info: SchoolInfo, catalog: Any) -> Path:
     from qreport.workbook.fill import fill_workbook
     from qreport.workbook.template import write_template
 
@@ -1038,25 +1087,28 @@ def write_school(folder: Path, info: SchoolInfo, catalog: Any) -> Path:
         values=school_values(info.short, catalog),
         samples={k: v[SHORTS.index(info.short)] for k, v in SAMPLES.items()},
         majors=majors_rows(info.short),
-        texts=TEXTS.get(info.short, []),
+        texts=_text_rows(info.short),
         cases=_case_rows(info.short),
         catalog=catalog,
     )
-    cases = CASES.get(info.short, [])
-    for k, c in enumerate(cases, 1):
+    pasted: dict[str, list[tuple[int, bytes]]] = {"典型案例": [], "文字材料": []}
+    for k, c in enumerate(CASES.get(info.short, []), 1):
         if not (c.picture or c.pasted):
             continue
         data = picture(_picture_caption(c.chapter, k), c.scene)
         if c.picture:
             (folder / c.picture).write_bytes(data)
         if c.pasted:
-            wb = load_workbook(path)
-            ws = wb["典型案例"]
-            row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == c.title)
-            image = Image(io.BytesIO(data))
-            image.width, image.height = 150, 100
-            ws.add_image(image, f"D{row}")
-            wb.save(path)
+            pasted["典型案例"].append((_row_of(path, "典型案例", 2, c.title), data))
+    for k, photo in enumerate(TEXT_PHOTOS.get(info.short, []), 1):
+        data = picture(f"BAYANNUR {YEAR}  {photo.section}-{k}", photo.scene)
+        if photo.picture:
+            (folder / photo.picture).write_bytes(data)
+        else:
+            pasted["文字材料"].append((_row_of(path, "文字材料", 4, photo.caption), data))
+    for sheet, rows in pasted.items():
+        if rows:
+            _paste(path, sheet, "D" if sheet == "典型案例" else "C", rows)
     normalize_xlsx(path)
     return path
 
@@ -1098,6 +1150,7 @@ def generate(folder: Path = DEFAULT_OUT) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     written += sorted(folder / c.picture for cases in CASES.values() for c in cases if c.picture)
+    written += sorted(folder / p.picture for photos in TEXT_PHOTOS.values() for p in photos if p.picture)
     return written
 
 

@@ -303,7 +303,17 @@ def make_dataset(folder: Path, *, draft: bool = False) -> Dataset:
         TextBlock(section="1.1.2", content="开展“五育并举”系列活动。\n组建学生社团32个。"),
     ]
     sports.texts = [TextBlock(section="1.9", content=UNTRUSTED_TEXT)]
-    hanghou.texts = [TextBlock(section="1.8", content="杭后职教开办“3+2”内农大订单班。")]
+    hanghou.texts = [
+        TextBlock(section="1.8", content="杭后职教开办“3+2”内农大订单班。"),
+        TextBlock(
+            section="2.5", content="", image="课堂.png", caption="杭后职教订单班课堂", image_path=str(photo)
+        ),
+        TextBlock(
+            section="1.14",
+            content="杭后职教开设以下实践课程：\n表：杭后职教实践课程\n| 类别 | 学习领域 |\n|---|---|\n"
+            "| 实践活动 | 劳动教育 |\n| | 公益活动 |\n| 主题教育 | 安全教育 |\n课程由各系部组织。",
+        ),
+    ]
     first.cases = [
         Case(
             chapter=1,

@@ -147,8 +147,10 @@ def test_empty_leaf_section_gets_highlighted_placeholder(
 def test_numbering_per_chapter_and_lists(built: tuple[Path, ReportResult], dump: str) -> None:
     _, result = built
     assert result.tables[4].startswith("表1-5 ")
-    assert result.tables[5].startswith("表5-1 ")
+    assert result.tables[5] == "表1-6 杭后职教实践课程"  # a school's free table, numbered with the others
+    assert result.tables[6].startswith("表5-1 ")
     assert result.figures[0] == "图1-1 各职业学校2023年、2024年招生数与在校生数"
+    assert result.figures[4] == "图2-1 杭后职教订单班课堂"  # a school's photo in its section
     assert result.cases == [
         "案例1-1 五育并举 促进学生全面发展",
         "案例3-1 端午节纪念活动",
@@ -179,10 +181,10 @@ def test_missing_case_photo_is_skipped_silently(built: tuple[Path, ReportResult]
     assert not any("gone.png" in w for w in result.warnings)
 
 
-def test_case_photo_is_14_cm_wide_with_caption_below(dump: str) -> None:
-    assert "[图片] [图片 14.0×9.3 cm]\n[图题] 图1-4 市一职项目式体育课程" in dump
-    # a tall photo is scaled down to fit the page with its caption
-    assert "[图片 8.5×11.0 cm]\n[图题] 图5-1 学生上课" in dump
+def test_case_photo_is_a_third_of_the_page_high_at_most_with_caption_below(dump: str) -> None:
+    # 240×160 px: as wide as the text would be 10.4 cm high, more than a third of the 22.5 cm text height
+    assert "[图片] [图片 11.2×7.5 cm]\n[图题] 图1-4 市一职项目式体育课程" in dump
+    assert "[图片 5.8×7.5 cm]\n[图题] 图5-1 学生上课" in dump
 
 
 def test_east_asian_fonts_are_set_on_styles(document: docx.document.Document) -> None:
@@ -220,7 +222,7 @@ def test_page_setup_header_footer_and_numbering(document: docx.document.Document
 
 
 def test_tables_repeat_header_rows_and_rows_never_split(document: docx.document.Document) -> None:
-    assert len(document.tables) == 8 + 6
+    assert len(document.tables) == 9 + 6
     for table in document.tables:
         rows = table._tbl.findall(qn("w:tr"))
         assert rows[0].find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
@@ -296,3 +298,19 @@ def test_missing_cover_details_and_team_get_placeholders(tmp_path: Path) -> None
     front = dump_docx(tmp_path / "r.docx").split("== 第1节结束")[0]
     assert "[封面文字] ==【待补充：封面：编制单位】==" in front
     assert "[前置正文] ==【待补充：编制组】==" in front
+
+
+def test_section_photo_follows_the_text_with_its_caption(dump: str) -> None:
+    section = dump.split("[Heading 2] 2.5 ")[1].split("[Heading 1] 3.")[0]
+    assert section.index("非学历培训") < section.index(
+        "[图片] [图片 11.2×7.5 cm]\n[图题] 图2-1 杭后职教订单班课堂"
+    )
+
+
+def test_free_table_from_a_school_text_is_captioned_and_merged(dump: str) -> None:
+    section = dump.split("[Heading 2] 1.14 ")[1].split("[案例标题]")[0]
+    assert "[Normal] **杭后职教：**杭后职教开设以下实践课程：\n[表题] 表1-6 杭后职教实践课程\n" in section
+    assert (
+        "| 实践活动 | 劳动教育 |\n| ^ | 公益活动 |" in section
+    )  # an empty first cell continues the one above
+    assert section.rstrip().endswith("[Normal] 课程由各系部组织。")

@@ -169,3 +169,32 @@ def test_readme_and_include_snippets_are_not_reported(tmp_path: Path) -> None:
     )
     assert warnings == []
     assert section(dump, "2.3 服务社区教育") == "[Normal] 社区教育。（数据来源：各学校填报）"
+
+
+def test_free_table_parsing() -> None:
+    """`表：标题` and a pipe table make a table block; the rule row is optional; `\\|` is a bar in a cell;
+    a title line without a table under it stays text."""
+    text = "前文\n表：课程结构\n| 体系 | 结构 |  |\n|:--|---|---|\n| 公共 | 基础 | 语文 \\| 数学 |\n| | 专业 |\n后文\n表：没有表格\n下一段"
+    blocks = parse(text)
+    assert [b.kind for b in blocks] == ["para", "table", "para"]
+    table = blocks[1].table
+    assert table is not None and table.title == "课程结构"
+    assert table.header == ["体系", "结构", ""]
+    assert table.rows == [["公共", "基础", "语文 | 数学"], ["", "专业", ""]]
+    assert blocks[2].text == "后文表：没有表格下一段"
+
+
+def test_free_grid_merges() -> None:
+    from qreport.report.chapter_tables import free_grid
+    from qreport.report.prose import FreeTable
+
+    grid = free_grid(
+        FreeTable(
+            "t", ["体系", "结构", ""], [["公共", "基础", "a"], ["", "专业", "^"], ["实践", "劳动", "b"]]
+        )
+    )
+    assert grid.header[0][1] is not None and grid.header[0][1].colspan == 2 and grid.header[0][2] is None
+    body = grid.body
+    assert body[0][0] is not None and body[0][0].rowspan == 2 and body[1][0] is None
+    assert body[0][2] is not None and body[0][2].rowspan == 2 and body[1][2] is None
+    assert body[2][0] is not None and body[2][0].text == "实践" and body[2][0].rowspan == 1

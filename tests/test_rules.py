@@ -329,7 +329,7 @@ def test_cases(tmp_path: Path) -> None:
             Case(chapter=5, title="标题", body="正文", image="坏.png", row=8),
             Case(chapter=6, title="标题", body="正文", row=9),
         ],
-        pictures={7: ("image1.png", builders.tiny_png()), 9: ("image2.png", b"\x89PNG\r\n")},
+        pictures={"典型案例": {7: ("image1.png", builders.tiny_png()), 9: ("image2.png", b"\x89PNG\r\n")}},
     )
     found = list(rules.cases(school, CATALOG, OUTLINE))
     assert [(f.code, f.cell) for f in found] == [
@@ -403,3 +403,32 @@ def test_a_weighted_value_without_its_weight_is_warned() -> None:
     found = list(figures.weights(school, CATALOG, OUTLINE))
     assert [(f.code, f.indicator, f.cell) for f in found] == [("weight_missing", "monthly_income", "F10")]
     assert "毕业生面向三次产业就业人数" in found[0].message
+
+
+def test_section_photos(tmp_path: Path) -> None:
+    """文字材料 photos: named beside the workbook or pasted on the row; a photo alone is not an empty
+    row; one without 图片说明 gets a caption made from the school and the file, and a warning."""
+    (tmp_path / "有.png").write_bytes(builders.tiny_png())
+    school = make(
+        path=str(tmp_path / "学校.xlsx"),
+        texts=[
+            TextBlock(section="1.1", content="", image="有.png", caption="图题", row=4),
+            TextBlock(section="1.1", content="文字", image="没有.png", caption="图题", row=5),
+            TextBlock(section="1.2", content="", caption="粘贴的", row=6),
+            TextBlock(section="1.2", content="", image="有.png", row=7),
+            TextBlock(section="1.2", content="", row=8),
+        ],
+        pictures={"文字材料": {6: ("image1.png", builders.tiny_png())}},
+        short_name="市一职",
+    )
+    found = list(rules.texts(school, CATALOG, OUTLINE))
+    assert [(f.code, f.cell) for f in found] == [
+        ("text_image_missing", "C5"),
+        ("image_caption_missing", "D7"),
+        ("text_empty", "B8"),
+    ]
+    assert "“市一职有”" in found[1].message
+    assert school.texts[0].picture_caption("市一职") == "图题"
+    assert (
+        TextBlock(section="1.1", content="", image="市一职实训.jpg").picture_caption("市一职") == "市一职实训"
+    )

@@ -478,3 +478,33 @@ def test_validation_rule_accepts_numbers_and_not_applicable_marks_in_libreoffice
         (kind, value, bool(got.cell(row=r, column=2).value)) for r, (kind, value, _) in enumerate(cases, 1)
     ]
     assert results == [(kind, value, ok) for kind, value, ok in cases]
+
+
+def test_texts_with_pictures_are_read_and_a_sheet_without_those_columns_still_is(tmp_path: Path) -> None:
+    from openpyxl.drawing.image import Image as XlImage
+
+    from qreport.workbook.reader import read_school
+
+    from builders import good_school
+    from report_fixtures import png
+
+    path = good_school(tmp_path, texts=[
+        {"section": "1.1", "content": "正文", "image": "图.png", "caption": "图题"},
+        {"section": "1.2", "caption": "粘贴的图"},
+    ])  # fmt: skip
+    wb = load_workbook(path)
+    ws = wb[layout.TEXT_SHEET]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 4).value == "粘贴的图")
+    ws.add_image(XlImage(str(png(tmp_path / "p.png"))), f"C{row}")
+    wb.save(path)
+    school = read_school(path, CATALOG)
+    first, pasted = school.texts
+    assert (first.image, first.caption, pasted.image, pasted.caption) == ("图.png", "图题", None, "粘贴的图")
+    assert pasted.row in school.pictures[layout.TEXT_SHEET]
+
+    ws = wb[layout.TEXT_SHEET]  # last year's two-column sheet
+    ws.delete_cols(3, 2)
+    wb.save(path)
+    school = read_school(path, CATALOG)
+    assert [t.content for t in school.texts] == ["正文", ""]
+    assert not [f for f in school.findings if f.sheet == layout.TEXT_SHEET]

@@ -180,6 +180,14 @@ CODES: dict[str, tuple[Severity, str]] = {
         "章节“{value}”不是报告大纲中的节号。请填写如 1.1、2.3 的节号（可选：{choices}）。",
     ),
     "text_empty": ("warning", "第 {row} 行填写了章节但没有内容。"),
+    "text_image_missing": (
+        "warning",
+        "找不到图片文件“{value}”。请把图片放在工作簿所在文件夹，或直接粘贴到该行。",
+    ),
+    "image_caption_missing": (
+        "warning",
+        "该行有图片但没有“图片说明”，报告中将以“{fallback}”作图题。请在“图片说明”中填写图题。",
+    ),
     "case_chapter_invalid": ("error", "章“{value}”应为 1 到 7 之间的整数。"),
     "case_incomplete": ("warning", "案例缺少{missing}。请补充。"),
     "case_image_missing": (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
@@ -65,6 +66,18 @@ class TextBlock:
     section: str
     content: str
     row: int = 0
+    image: str | None = None  # file name typed in 图片, or None
+    caption: str | None = None  # 图片说明
+    image_path: str | None = None  # resolved picture file (typed name, or a picture pasted on the row)
+
+    def picture_caption(self, label: str) -> str:
+        """The 图题 of its picture: 图片说明, else the school's short name and the file's name."""
+        if self.caption and self.caption.strip():
+            return self.caption.strip()
+        stem = PurePath(self.image).stem if self.image else ""
+        if not stem:
+            return f"{label}图片"
+        return stem if stem.startswith(label) else f"{label}{stem}"
 
 
 @dataclass(slots=True)
@@ -104,8 +117,9 @@ class School:
     texts: list[TextBlock] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    # pictures pasted on the 典型案例 sheet: row -> (file name, bytes); not part of any output
-    pictures: dict[int, tuple[str, bytes]] = field(default_factory=dict, repr=False)
+    # pictures pasted on the 文字材料 and 典型案例 sheets: sheet -> row -> (file name, bytes);
+    # not part of any output
+    pictures: dict[str, dict[int, tuple[str, bytes]]] = field(default_factory=dict, repr=False)
 
     @property
     def label(self) -> str:

@@ -14,7 +14,7 @@ from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.outline import Outline
 from qreport.check import figures
 from qreport.findings import Finding, finding
-from qreport.model import School
+from qreport.model import Case, School, TextBlock
 from qreport.pictures import picture_beside, picture_problem, read_picture
 from qreport.workbook import layout
 from qreport.workbook.cells import display
@@ -201,20 +201,20 @@ def majors_cross_check(school: School, catalog: Catalog, outline: Outline) -> It
 
 def texts(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
     sheet = layout.TEXT_SHEET
+    folder = Path(school.path or school.file).parent
+    pasted = school.pictures.get(sheet, {})
     for t in school.texts:
+        has_picture = t.row in pasted or bool(t.image)
         if t.section not in outline:
             choices = "、".join(s for s in outline.numbers if s.count(".") == 1)
             yield finding("section_unknown", school.file, **_list_cell(school, sheet, "章节", t.row),
                           value=t.section or "（空）", choices=choices)  # fmt: skip
-        elif not t.content:
+        elif not t.content and not has_picture:
             yield finding("text_empty", school.file, **_list_cell(school, sheet, "内容", t.row), row=t.row)
-
-
-def _picture_data(school: School, row: int, named: Path | None) -> bytes | None:
-    if named is not None:
-        return read_picture(named)
-    pasted = school.pictures.get(row)
-    return None if pasted is None else pasted[1]
+        yield from _picture_findings(school, sheet, t, folder, "text_image_missing")
+        if has_picture and not t.caption:
+            yield finding("image_caption_missing", school.file, **_list_cell(school, sheet, "图片说明", t.row),
+                          fallback=t.picture_caption(school.label))  # fmt: skip
 
 
 def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Finding]:
@@ -225,17 +225,28 @@ def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
         if missing:
             yield finding("case_incomplete", school.file, **_list_cell(school, sheet, "标题", c.row),
                           missing="、".join(missing))  # fmt: skip
-        named = picture_beside(folder, c.image) if c.image else None
-        if c.image and c.row not in school.pictures and named is None:
-            yield finding("case_image_missing", school.file, **_list_cell(school, sheet, "图片", c.row),
-                          value=c.image)  # fmt: skip
-            continue
-        data = _picture_data(school, c.row, named)
-        problem = None if data is None else picture_problem(data)
-        if problem is not None:
-            shown = c.image if named is not None else "粘贴的图片"
-            yield finding("picture_invalid", school.file, **_list_cell(school, sheet, "图片", c.row),
-                          value=shown, reason=problem)  # fmt: skip
+        yield from _picture_findings(school, sheet, c, folder, "case_image_missing")
+
+
+def _picture_findings(
+    school: School, sheet: str, item: TextBlock | Case, folder: Path, missing: str
+) -> Iterator[Finding]:
+    """A picture named in 图片 that is not beside the workbook (code `missing`), or one that does not
+    decode, named or pasted on the row."""
+    pasted = school.pictures.get(sheet, {})
+    named = picture_beside(folder, item.image) if item.image else None
+    if item.image and item.row not in pasted and named is None:
+        yield finding(missing, school.file, **_list_cell(school, sheet, "图片", item.row), value=item.image)
+        return
+    if named is not None:
+        data: bytes | None = read_picture(named)
+    else:
+        data = pasted[item.row][1] if item.row in pasted else None
+    problem = None if data is None else picture_problem(data)
+    if problem is not None:
+        shown = item.image if named is not None else "粘贴的图片"
+        yield finding("picture_invalid", school.file, **_list_cell(school, sheet, "图片", item.row),
+                      value=shown, reason=problem)  # fmt: skip
 
 
 Rule = Callable[[School, Catalog, Outline], Iterator[Finding]]

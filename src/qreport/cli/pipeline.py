@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +17,10 @@ from qreport.cli.show import file_rows, findings_listing, school_table, skip_not
 from qreport.cli.terminal import ERROR, WARNING, Terminal
 from qreport.compile.build import BuildResult, build
 from qreport.errors import InputError
+from qreport.model import Case, School, TextBlock
 from qreport.pictures import picture_beside, picture_problem, picture_suffix, read_picture
 from qreport.textgate import gate
+from qreport.workbook import layout
 
 
 @dataclass
@@ -158,28 +161,36 @@ def build_inputs(result: BuildResult, opts: BuildOptions) -> list[tuple[str, Pat
     inputs += files_below(config.resolve(config.report.narrative), "叙述文件")
     for school in result.dataset.schools:
         base = Path(school.path or school.file).parent
-        for case in school.cases:
-            named = picture_beside(base, case.image or "")
-            if named is not None:
-                inputs.append(("图片", named))
+        for _sheet, _kind, items in _illustrated(school):
+            for item in items:
+                named = picture_beside(base, item.image or "")
+                if named is not None:
+                    inputs.append(("图片", named))
     return inputs
 
 
 def resolve_pictures(result: BuildResult, tmp: Path) -> None:
-    """Give every case its picture file: a file named in 图片 beside the workbook, or one pasted on
-    the row; only a picture that decodes is given (validation has warned about the others)."""
+    """Give every text block and case its picture file: a file named in 图片 beside the workbook, or
+    one pasted on the row; only a picture that decodes is given (validation has warned about the others)."""
     for n, school in enumerate(result.dataset.schools, 1):
         base = Path(school.path or school.file).parent
-        for i, case in enumerate(school.cases, 1):
-            case.image_path = None
-            named = picture_beside(base, case.image or "")
-            if named is not None:
-                if picture_problem(read_picture(named)) is None:
-                    case.image_path = str(named)
-            elif case.row in school.pictures:
-                _name, data = school.pictures[case.row]
-                if picture_problem(data) is None:
-                    # named by position, not by the pasted name (which may be long, odd or '..')
-                    target = tmp / f"school{n}-case{i}{picture_suffix(data)}"
-                    target.write_bytes(data)
-                    case.image_path = str(target)
+        for sheet, kind, items in _illustrated(school):
+            pasted = school.pictures.get(sheet, {})
+            for i, item in enumerate(items, 1):
+                item.image_path = None
+                named = picture_beside(base, item.image or "")
+                if named is not None:
+                    if picture_problem(read_picture(named)) is None:
+                        item.image_path = str(named)
+                elif item.row in pasted:
+                    _name, data = pasted[item.row]
+                    if picture_problem(data) is None:
+                        # named by position, not by the pasted name (which may be long, odd or '..')
+                        target = tmp / f"school{n}-{kind}{i}{picture_suffix(data)}"
+                        target.write_bytes(data)
+                        item.image_path = str(target)
+
+
+def _illustrated(school: School) -> tuple[tuple[str, str, Sequence[TextBlock | Case]], ...]:
+    """The rows of a school that may carry a picture: (sheet, kind, rows)."""
+    return ((layout.TEXT_SHEET, "text", school.texts), (layout.CASES_SHEET, "case", school.cases))

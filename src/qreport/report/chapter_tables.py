@@ -13,8 +13,9 @@ from qreport.catalog.indicators import Catalog
 from qreport.model import Dataset, MajorRow, School
 from qreport.report.coverage import Marks
 from qreport.report.numformat import NO_VALUE, format_value
+from qreport.report.prose import FreeTable
 from qreport.report.spec import Item, MajorColumn, TableSpec, fill
-from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks
+from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks, text_em
 
 
 @dataclass(frozen=True)
@@ -162,3 +163,42 @@ def majors_grid(spec: TableSpec, majors: list[MajorRow], names: Mapping[str, obj
     header: Row = [Cell(fill(c.label, **names)) for c in spec.columns]
     body: list[Row] = [[Cell(_major_cell(m, c)) for c in spec.columns] for m in majors]
     return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)
+
+
+_WRAPPING_EM = 8  # a column whose longest cell is longer than this reads better left-aligned
+
+
+def free_grid(table: FreeTable) -> Grid:
+    """A free table (`表：标题` + pipe table) as a grid: an empty header cell widens the one on its
+    left; in the body an empty first cell or a `^` continues the cell above."""
+    header: Row = []
+    for k, text in enumerate(table.header):
+        lead = next((j for j in range(k, -1, -1) if table.header[j]), None)
+        if text or lead is None:
+            span = 1
+            while k + span < len(table.header) and not table.header[k + span]:
+                span += 1
+            header.append(Cell(text, colspan=span, align="center"))
+        else:
+            header.append(None)
+    left = [
+        max((text_em(row[c]) for row in table.rows), default=0) > _WRAPPING_EM
+        for c in range(len(table.header))
+    ]
+    body: list[Row] = [[None] * len(table.header) for _ in table.rows]
+    for c in range(len(table.header)):
+        r = 0
+        while r < len(table.rows):
+            end = r + 1
+            while end < len(table.rows) and _continues(table.rows[end][c], c):
+                end += 1
+            text = table.rows[r][c]
+            body[r][c] = Cell(
+                "" if text == "^" else text, rowspan=end - r, align="left" if left[c] else "center"
+            )
+            r = end
+    return Grid([header], body)
+
+
+def _continues(text: str, column: int) -> bool:
+    return text == "^" or (column == 0 and not text)

@@ -25,15 +25,14 @@ from qreport.catalog.indicators import Catalog
 from qreport.catalog.outline import Outline, Section, load_outline
 from qreport.catalog.regions import SCHOOL, counted, members
 from qreport.catalog.resources import template_path
-from qreport.mark import REPORT, mark_document
-from qreport.model import Dataset
 from qreport.report import appendix, frontmatter, styles
 from qreport.report.captions import Numbering
 from qreport.report.cases import SchoolCase, write_cases
-from qreport.report.chapter_tables import indicator_grid, majors_grid
+from qreport.report.chapter_tables import free_grid, indicator_grid, majors_grid
 from qreport.report.figures import write_chart
 from qreport.report.narrative import PREFACE, Narrative, build_context
-from qreport.report.prose import parse, write_blocks, write_placeholder, write_school_text
+from qreport.report.photos import write_photo
+from qreport.report.prose import FreeTable, parse, write_blocks, write_placeholder, write_school_text
 from qreport.report.spec import ChartSpec, ReportSpec, TableSpec, fill, load_spec
 from qreport.report.wordml import grid, ooxml, stream
 
@@ -260,29 +259,39 @@ class _Writer:
         if sections:
             self._cases(sections[-1].chapter)
 
-    def _school_texts(self) -> dict[str, list[tuple[str, str]]]:
-        texts: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    def _school_texts(self) -> dict[str, list[tuple[str, TextBlock]]]:
+        texts: dict[str, list[tuple[str, TextBlock]]] = defaultdict(list)
         for school in self.dataset.schools:
             for block in school.texts:
                 if block.section not in self.outline:
                     self.warnings.append(
                         f"{self.labels[school.name]}的文字材料章节“{block.section}”不在大纲中，未输出。"
                     )
-                elif block.content.strip():
-                    texts[block.section].append((self.labels[school.name], block.content))
+                elif block.content.strip() or block.image_path:
+                    texts[block.section].append((self.labels[school.name], block))
         return texts
 
-    def _section_text(self, section: Section, school_texts: list[tuple[str, str]], leaf: bool) -> None:
+    def _section_text(self, section: Section, school_texts: list[tuple[str, TextBlock]], leaf: bool) -> None:
+        chapter = section.chapter
+        table = partial(self._free_table, chapter=chapter)
         blocks = parse(self.narrative.render(section.number) or "")
         if blocks:
-            for level, text in write_blocks(self.doc, blocks, section.level):
+            for level, text in write_blocks(self.doc, blocks, section.level, table):
                 self.numbering.heading(level, text)
-        for label, content in school_texts:
-            write_school_text(self.doc, label, content)
+        for label, block in school_texts:
+            write_school_text(self.doc, label, block.content, table)
+            whose = f"{label}的文字材料（第 {block.section} 节）的图片"
+            caption = block.picture_caption(label)
+            write_photo(
+                self.doc, block.image_path, caption, chapter, self.numbering, self.warnings, whose=whose
+            )
         # a parent section may open straight into its subsections; a leaf without text is a gap
         if leaf and not blocks and not school_texts:
             write_placeholder(self.doc, section.title)
             self.placeholders.append(f"{section.number} {section.title}")
+
+    def _free_table(self, table: FreeTable, *, chapter: int) -> None:
+        self._table(table.title, free_grid(table), chapter)
 
     def _too_many_schools(self, caption: str) -> bool:
         """Per-school detail is left to the tables workbook when there are very many schools."""

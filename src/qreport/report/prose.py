@@ -4,11 +4,16 @@ Markdown subset: a blank line separates paragraphs (lines of one paragraph are j
 needs no space), `**bold**`, `- ` list items, `## ` sub-headings below the section's heading.
 `(1)` paragraphs are ordinary paragraphs. School texts are data: printed exactly as typed, one
 paragraph per line, never interpreted as a template or as markup.
+
+In both, a line `表：标题` directly followed by a Markdown pipe table (`| a | b |`, the `|---|`
+rule under the header row optional) is a free table: a numbered, captioned table 表N-M 标题. In its
+body an empty first cell, or a cell holding only `^`, continues the cell above (a merged cell).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,7 +27,20 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _HEADING = re.compile(r"^(#{1,6})\s+")
 
-Kind = Literal["para", "bullet", "heading"]
+_TABLE_TITLE = re.compile(r"^\s*表\s*[：:]\s*(\S.*?)\s*$")
+_RULE_CELL = re.compile(r"^:?-+:?$")
+
+Kind = Literal["para", "bullet", "heading", "table"]
+
+
+@dataclass(frozen=True)
+class FreeTable:
+    """A `表：标题` + pipe table: its title, header cells and body rows (all rows as long as the
+    longest, short ones padded with empty cells)."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
 
 
 @dataclass
@@ -31,6 +49,53 @@ class Block:
     text: str
     depth: int = 0  # heading: levels below the section's own heading
     lines: list[str] = field(default_factory=list, repr=False)
+    table: FreeTable | None = None
+
+
+TableWriter = Callable[[FreeTable], None]
+
+
+def _pipe_cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def _pipe_table(title: str, lines: list[str]) -> FreeTable | None:
+    rows = [_pipe_cells(line) for line in lines]
+    rows = [r for r in rows if not (any(r) and all(_RULE_CELL.match(c) for c in r if c))]
+    if not rows:
+        return None
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return FreeTable(title, rows[0], rows[1:])
+
+
+def split_tables(text: str) -> list[str | FreeTable]:
+    """`text` as runs of plain lines and the free tables between them."""
+    lines = text.splitlines()
+    out: list[str | FreeTable] = []
+    plain: list[str] = []
+    i = 0
+    while i < len(lines):
+        title = _TABLE_TITLE.match(lines[i])
+        j = i + 1
+        while j < len(lines) and lines[j].lstrip().startswith("|"):
+            j += 1
+        table = _pipe_table(title.group(1), lines[i + 1 : j]) if title and j > i + 1 else None
+        if table is not None:
+            if plain:
+                out.append("\n".join(plain))
+                plain = []
+            out.append(table)
+            i = j
+        else:
+            plain.append(lines[i])
+            i += 1
+    if plain:
+        out.append("\n".join(plain))
+    return out
 
 
 def _join(parts: list[str]) -> str:
@@ -51,6 +116,16 @@ def _join(parts: list[str]) -> str:
 
 
 def parse(text: str) -> list[Block]:
+    blocks: list[Block] = []
+    for part in split_tables(text):
+        if isinstance(part, FreeTable):
+            blocks.append(Block("table", part.title, table=part))
+        else:
+            blocks += _parse_markdown(part)
+    return blocks
+
+
+def _parse_markdown(text: str) -> list[Block]:
     blocks: list[Block] = []
     current: Block | None = None
     for raw in text.splitlines():
@@ -73,7 +148,7 @@ def parse(text: str) -> list[Block]:
             current = Block("para", "", lines=[line])
             blocks.append(current)
     for block in blocks:
-        if block.kind != "heading":
+        if block.kind not in ("heading", "table"):
             block.text = _join(block.lines)
     return [b for b in blocks if b.text]
 
@@ -87,28 +162,42 @@ def add_marked_up(paragraph: Paragraph, text: str) -> None:
                 run.bold = True
 
 
-def write_blocks(doc: Document, blocks: list[Block], section_level: int) -> list[tuple[int, str]]:
-    """Write parsed Markdown; returns the (level, text) of the sub-headings written."""
+def write_blocks(
+    doc: Document, blocks: list[Block], section_level: int, table: TableWriter | None = None
+) -> list[tuple[int, str]]:
+    """Write parsed Markdown, free tables through `table`; returns the (level, text) of the
+    sub-headings written."""
     headings = []
     for block in blocks:
         if block.kind == "heading":
             level = min(section_level + block.depth, max(styles.HEADINGS))
             doc.add_paragraph(block.text, style=styles.HEADINGS[level])
             headings.append((level, block.text))
+        elif block.kind == "table":
+            if table is not None and block.table is not None:
+                table(block.table)
         else:
             style = styles.LIST_BULLET if block.kind == "bullet" else styles.BODY
             add_marked_up(doc.add_paragraph(style=style), block.text)
     return headings
 
 
-def write_school_text(doc: Document, label: str, content: str) -> None:
-    """A school's 文字材料: the first paragraph opens with its bold short name (市一职：...)."""
-    lines = [line.strip() for line in content.splitlines() if line.strip()]
-    for k, line in enumerate(lines):
-        paragraph = doc.add_paragraph(style=styles.BODY)
-        if k == 0:
-            paragraph.add_run(f"{label}：").bold = True
-        paragraph.add_run(line)
+def write_school_text(doc: Document, label: str, content: str, table: TableWriter) -> None:
+    """A school's 文字材料: the first paragraph opens with its bold short name (市一职：...); free
+    tables go through `table`."""
+    first = True
+    for part in split_tables(content):
+        if isinstance(part, FreeTable):
+            table(part)
+            continue
+        for line in (line.strip() for line in part.splitlines()):
+            if not line:
+                continue
+            paragraph = doc.add_paragraph(style=styles.BODY)
+            if first:
+                paragraph.add_run(f"{label}：").bold = True
+                first = False
+            paragraph.add_run(line)
 
 
 def placeholder_text(title: str) -> str:

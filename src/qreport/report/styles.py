@@ -69,6 +69,7 @@ PAGE_WIDTH = Mm(210)
 PAGE_HEIGHT = Mm(297)
 MARGINS = {"top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
 TEXT_WIDTH = Mm(210 - 28 - 26)
+TEXT_HEIGHT = Mm(297 - 37 - 35)
 LINE_PITCH = Pt(28)  # fixed line spacing of body text: 22 lines on a page of 225 mm
 
 

@@ -31,6 +31,7 @@ MAJOR_KEYS = dict(
     )
 )
 CASE_KEYS = dict(zip(("chapter", "title", "body", "image", "caption"), layout.CASES_HEADERS, strict=True))
+TEXT_KEYS = dict(zip(("section", "content", "image", "caption"), layout.TEXT_HEADERS, strict=True))
 _YEAR_HEADER = re.compile(r"(\d{4})年")
 
 
@@ -126,7 +127,7 @@ def fill_workbook(
     values: Mapping[str, tuple[Value, Value]] | None = None,
     samples: Mapping[str, int | None] | None = None,
     majors: Sequence[Mapping[str, Any]] = (),
-    texts: Sequence[tuple[str, str]] = (),
+    texts: Sequence[tuple[str, str] | Mapping[str, Any]] = (),
     cases: Sequence[Mapping[str, Any]] = (),
     catalog: Catalog | None = None,
 ) -> None:
@@ -135,7 +136,8 @@ def fill_workbook(
     `info`: 基本信息 label -> value. `values`: id -> (previous, current); None clears the cell; a
     string such as "-" is written as typed. On a sheet without a previous-year column (满意度) the
     previous value is ignored. `samples`: id -> 样本数. `majors`, `cases`: dicts with the keys of
-    MAJOR_KEYS / CASE_KEYS, appended below rows already filled; `texts`: (章节, 内容) pairs.
+    MAJOR_KEYS / CASE_KEYS, appended below rows already filled; `texts`: (章节, 内容) pairs or
+    dicts with the keys of TEXT_KEYS.
     `catalog` defaults to the one of the workbook's current year. Setting a derived indicator, or
     one without a row, raises ValueError.
     """
@@ -159,9 +161,8 @@ def fill_workbook(
     if majors:
         _write_rows(_list_table(wb, layout.MAJORS_SHEET, layout.MAJORS_HEADERS[0]), majors, MAJOR_KEYS)
     if texts:
-        text_keys = dict(zip(("section", "content"), layout.TEXT_HEADERS, strict=True))
-        records = [dict(zip(text_keys, pair, strict=True)) for pair in texts]
-        _write_rows(_list_table(wb, layout.TEXT_SHEET, layout.TEXT_HEADERS[0]), records, text_keys)
+        records = [t if isinstance(t, Mapping) else dict(zip(TEXT_KEYS, t, strict=False)) for t in texts]
+        _write_rows(_list_table(wb, layout.TEXT_SHEET, layout.TEXT_HEADERS[0]), records, TEXT_KEYS)
     if cases:
         _write_rows(_list_table(wb, layout.CASES_SHEET, layout.CASES_HEADERS[0]), cases, CASE_KEYS)
     write_atomic(path, wb.save)

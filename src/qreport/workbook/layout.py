@@ -32,7 +32,8 @@ MAJORS_HEADERS = (
 ADJUST_CHOICES = ("未调", "新增", "调整", CLOSED)
 
 TEXT_SHEET = "文字材料"
-TEXT_HEADERS = ("章节", "内容")
+TEXT_HEADERS = ("章节", "内容", "图片", "图片说明")
+TEXT_REQUIRED = 2  # 图片 and 图片说明 came later: a workbook without them is still read
 
 CASES_SHEET = "典型案例"
 CASES_HEADERS = ("章", "标题", "正文", "图片", "图片说明")

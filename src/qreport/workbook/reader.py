@@ -223,8 +223,15 @@ class _Reader:
 
     # -- list sheets -------------------------------------------------------------------------------
     def list_rows(
-        self, sheets: dict[str, Sheet], school: School, name: str, headers: tuple[str, ...]
+        self,
+        sheets: dict[str, Sheet],
+        school: School,
+        name: str,
+        headers: tuple[str, ...],
+        required: int | None = None,
     ) -> Iterator[tuple[Sheet, int, dict[str, int]]]:
+        """Filled rows below the header; the first `required` headers must be there (default all),
+        the others are optional columns (absent from `cols` when the sheet lacks them)."""
         sheet = sheets.get(name)
         if sheet is None:
             self.add("sheet_missing", sheet=name)
@@ -234,14 +241,15 @@ class _Reader:
             self.add("header_missing", sheet=name, header=headers[0])
             return
         header, columns = found
-        missing = [h for h in headers if norm(h) not in columns]
+        missing = [h for h in headers[:required] if norm(h) not in columns]
         for h in missing:
             self.add("column_missing", sheet=name, column=h)
         if missing:
             return
-        cols = {h: columns[norm(h)] for h in headers}
+        cols = {h: columns[norm(h)] for h in headers if norm(h) in columns}
         school.columns[name] = cols
-        for row in sorted({r for (r, _c) in sheet.values if r > header}):
+        rows = {r for (r, _c) in sheet.values if r > header} | {r for r in sheet.pictures if r > header}
+        for row in sorted(rows):
             if any(_text(sheet.value(row, c)) for c in cols.values()) or row in sheet.pictures:
                 yield sheet, row, cols
 
@@ -259,10 +267,15 @@ class _Reader:
             ))  # fmt: skip
 
     def read_texts(self, sheets: dict[str, Sheet], school: School) -> None:
-        for sheet, row, cols in self.list_rows(sheets, school, layout.TEXT_SHEET, layout.TEXT_HEADERS):
-            section = normalize_section(_text(sheet.value(row, cols["章节"])))
-            content = _text(sheet.value(row, cols["内容"]), strip=False).strip()
-            school.texts.append(TextBlock(section=section, content=content, row=row))
+        h = layout.TEXT_HEADERS
+        for sheet, row, cols in self.list_rows(sheets, school, layout.TEXT_SHEET, h, layout.TEXT_REQUIRED):
+            section = normalize_section(_text(sheet.value(row, cols[h[0]])))
+            content = _text(sheet.value(row, cols[h[1]]), strip=False).strip()
+            image, caption = (_text(sheet.value(row, cols[k])) or None if k in cols else None for k in h[2:])
+            school.texts.append(
+                TextBlock(section=section, content=content, row=row, image=image, caption=caption)
+            )
+        _keep_pictures(sheets, layout.TEXT_SHEET, school)
 
     def read_cases(self, sheets: dict[str, Sheet], school: School) -> None:
         h = layout.CASES_HEADERS
@@ -283,9 +296,13 @@ class _Reader:
                 body=_text(sheet.value(row, cols[h[2]]), strip=False).strip(), image=image,
                 caption=_text(sheet.value(row, cols[h[4]])) or None, row=row,
             ))  # fmt: skip
-        cases_sheet = sheets.get(layout.CASES_SHEET)
-        if cases_sheet is not None:
-            school.pictures = cases_sheet.pictures
+        _keep_pictures(sheets, layout.CASES_SHEET, school)
+
+
+def _keep_pictures(sheets: dict[str, Sheet], name: str, school: School) -> None:
+    sheet = sheets.get(name)
+    if sheet is not None and sheet.pictures:
+        school.pictures[name] = sheet.pictures
 
 
 def _text(value: object, *, strip: bool = True) -> str:
@@ -311,7 +328,7 @@ def read_school(path: Path, catalog: Catalog, *, file_label: str | None = None) 
     """Read one workbook. Raises UnreadableWorkbook when the file cannot be opened at all."""
     label = file_label or str(path)
     wanted = frozenset((layout.INFO_SHEET, *catalog.sheets, *layout.LIST_SHEETS))
-    sheets = read_workbook(path, only=wanted, pictures_in=(layout.CASES_SHEET,))
+    sheets = read_workbook(path, only=wanted, pictures_in=(layout.TEXT_SHEET, layout.CASES_SHEET))
     reader = _Reader(path, catalog, label)
     for sheet in sheets.values():
         for row, col, code, params in sheet.problems:

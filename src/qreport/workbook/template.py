@@ -187,7 +187,10 @@ def guide_lines(catalog: Catalog) -> list[str]:
         f"“满意度”表只填 {year} 年数值，并在“样本数”列填写参与调查的人数。",
         "不要重命名、删除或移动工作表，不要修改表头行和“指标代码”列；行高、列宽可以调整。",
         f"专业设置：专业代码填 2021 年版中职专业目录的 6 位代码；调整情况从下拉列表选择（{'、'.join(layout.ADJUST_CHOICES)}）。",
-        "文字材料：“章节”填报告大纲的节号（如 1.1、2.3，可从下拉列表选择），“内容”填该节文字；同一节可分多行填写。",
+        "文字材料：“章节”填报告大纲的节号（如 1.1、2.3，可从下拉列表选择），“内容”填该节文字；同一节可分多行填写。"
+        "“图片”填同一文件夹中的图片文件名（或把图片粘贴到该行），“图片说明”填图题，图片排在该行文字之后。",
+        "表格：在“内容”中先写一行“表：标题”，下一行起写竖线分隔的表格（第一行为表头，第二行为 |---|---|），"
+        "报告中排为带编号的表格，例如：表：公共课程结构 ↵ | 课程体系 | 课程结构 | ↵ |---|---| ↵ | 公共基础课程 | 语文、数学 |。",
         f"典型案例：“章”填 1–7（{chapters}）；“图片”填与本工作簿放在同一文件夹中的图片文件名，或直接把图片粘贴到该行。",
         "填好后先运行 qreport validate 文件名.xlsx 自检：改正所有“错误”，核对所有“警告”，再报送。",
         "如有疑问请联系市教育局职成教科。",
@@ -526,13 +529,14 @@ def _majors_sheet(ws: Worksheet) -> None:
 
 def _texts_sheet(ws: Worksheet) -> None:
     n = _list_sheet(
-        ws, "文字材料", "“章节”填报告大纲的节号（可从下拉列表选择，如 1.1、2.3）；“内容”填该节的文字，同一节可分多行。",
-        layout.TEXT_HEADERS, (10, 110),
+        ws, "文字材料", "“章节”填报告大纲的节号（可从下拉列表选择，如 1.1、2.3）；“内容”填该节的文字，同一节可分多行；"
+        "“图片”填同一文件夹中的图片文件名，或把图片粘贴到该行；“图片说明”填图题。",
+        layout.TEXT_HEADERS, (10, 90, 20, 24),
     )  # fmt: skip
     last = FIRST_ROW + n - 1
     for row in range(FIRST_ROW, last + 1):
-        _input(ws, row, 1, text=True)  # text, so 1.10 stays 1.10
-        _input(ws, row, 2, wrap=True)
+        for col in range(1, len(layout.TEXT_HEADERS) + 1):
+            _input(ws, row, col, text=col != 2, wrap=col in (2, 4))  # 章节 as text, so 1.10 stays 1.10
     dv = _list_validation(SECTIONS_NAME, "节号如 1.1、2.3，见报告大纲。")
     dv.add(f"A{FIRST_ROW}:A{last}")
     ws.add_data_validation(dv)

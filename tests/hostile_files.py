@@ -12,7 +12,7 @@ from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bayannur"
 SCHOOL = "巴彦淖尔市第一职业中等专业学校.xlsx"
-PICTURE = "市一职-项目式体育课程.png"
+PICTURE = "市一职-项目式体育课程.jpg"
 
 # Every C0 and C1 control but TAB, LF, CR; DEL; the non-characters; terminal escape sequences.
 CONTROLS = "".join(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0)))

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import sqlite3
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -454,6 +455,30 @@ def test_a_failed_build_says_why(visitor: Visitor) -> None:
     status = visitor.client.get("/bureau/build/status").json()
     assert status["state"] == "failed" and "没有 .xlsx 工作簿" in status["message"]
     assert "生成失败" in visitor.client.get("/bureau").text
+
+
+def test_old_drafts_are_removed_the_last_ones_kept(visitor: Visitor) -> None:
+    from qreport.serve.drafts import KEEP_BUILDS
+
+    builds = visitor.portal.store.builds_dir
+    for n in range(1, 8):
+        (builds / str(n) / "out").mkdir(parents=True)
+    visitor.portal.builder._prune(8)
+    assert sorted(int(p.name) for p in builds.iterdir()) == list(range(8 - KEEP_BUILDS + 1, 8))
+
+
+def test_stopping_the_server_stops_a_running_build(visitor: Visitor, files: Path) -> None:
+    visitor.upload(visitor.link(0), school_workbook(files, 0))
+    visitor.login()
+    visitor.post("/bureau/build")
+    deadline = time.monotonic() + 60
+    while visitor.portal.builder._proc is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    visitor.portal.builder.stop()  # the build process has just started: it is still importing
+    build = visitor.portal.store.latest_build()
+    assert build.state == "failed" and "意外退出" in build.message
+    restarted = Visitor(create_app(visitor.portal.folder, PASSWORD))
+    assert restarted.portal.store.latest_build().state == "failed"
 
 
 def test_a_build_works_on_the_submissions_of_the_moment_it_started(visitor: Visitor, files: Path) -> None:

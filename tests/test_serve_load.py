@@ -5,6 +5,7 @@ latest version without errors. A bounded load test, with no timing assertion (se
 from __future__ import annotations
 
 import hashlib
+import signal
 import subprocess
 import sys
 import time
@@ -90,7 +91,8 @@ def test_the_serve_command_answers_on_loopback_and_says_so(tmp_path: Path, blank
         page = httpx.get(link)
         assert page.status_code == 200 and school_info(0)[0] in page.text
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
         _, err = proc.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}" in err and "只有本机可以访问" in err
+    assert proc.returncode == 0, err
+    assert f"http://127.0.0.1:{port}" in err and "只有本机可以访问" in err and "已停止" in err
     assert "/s/" not in err  # links are never logged

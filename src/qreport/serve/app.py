@@ -7,12 +7,13 @@ to the signed session; every response forbids framing, sniffing and sending the 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import tempfile
 import time
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -548,6 +549,13 @@ def create_app(folder: Path, password: str, *, previous: Path | None = None, set
             same_site="lax",
         ),  # fmt: skip
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(portal.builder.stop)
+
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error},
+                    lifespan=lifespan)  # fmt: skip
     app.state.portal = portal
     return app

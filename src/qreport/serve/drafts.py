@@ -21,6 +21,7 @@ from typing import Any
 from qreport.serve.store import PORTAL_DIR, SUBMISSIONS_DIR, SchoolRow, Store, VersionRow, safe_file_name
 
 OUTPUT_KINDS = {"report": "Word 报告（草稿）", "tables": "汇总表", "dataset": "数据集"}
+KEEP_BUILDS = 5  # the outputs of the last few drafts stay downloadable; older ones are removed
 
 
 def _ignore_hidden(folder: str, names: list[str]) -> set[str]:
@@ -89,20 +90,34 @@ def main(argv: list[str]) -> None:
 
 
 class DraftBuilder:
-    """Runs one draft build at a time in a spawned process and records its progress in the store."""
+    """Runs one draft build at a time in a child process and records its progress in the store."""
 
     def __init__(self, store: Store, previous: Path | None = None) -> None:
         self.store = store
         self.previous = previous
         self._thread: threading.Thread | None = None
+        self._proc: subprocess.Popen[str] | None = None
 
     def start(self) -> int:
         """Start a build of the current submissions; raises BuildRunning when one runs."""
         build = self.store.start_build()
         chosen = self.store.snapshot()  # taken now: later uploads belong to the next draft
+        self._prune(build.id)
         self._thread = threading.Thread(target=self._run, args=(build.id, chosen), daemon=True)
         self._thread.start()
         return build.id
+
+    def stop(self) -> None:
+        """The server stops: so does a running build (the log marks it failed on the next start)."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+        self.wait(30)
+
+    def _prune(self, current: int) -> None:
+        for folder in self.store.builds_dir.iterdir():
+            if folder.name.isdigit() and int(folder.name) <= current - KEEP_BUILDS:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:
@@ -128,6 +143,7 @@ class DraftBuilder:
         env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
         finished = False
         with subprocess.Popen(args, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env) as proc:
+            self._proc = proc
             assert proc.stdout is not None
             for line in proc.stdout:
                 try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
@@ -109,5 +110,6 @@ def serve(folder: Path, host: str, port: int, previous: Path | None, say: Callab
     for line in start_lines(host, port):
         say(line)
     # uvicorn's own access log would print every school's link: the portal logs its events instead
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how the bureau stops it
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
     say("填报门户已停止。")

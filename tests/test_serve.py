@@ -338,7 +338,10 @@ def test_a_session_ends_when_the_password_changes(folder: Path) -> None:
     assert changed.get("/bureau").status_code == 303
 
 
-def test_neither_password_nor_links_are_stored_in_clear(visitor: Visitor, folder: Path, files: Path) -> None:
+def test_neither_password_nor_links_are_stored_or_logged_in_clear(folder: Path, files: Path) -> None:
+    log: list[str] = []
+    visitor = Visitor(create_app(folder, PASSWORD, log=log.append))
+    visitor.login("wrong-" + PASSWORD)
     visitor.login()
     visitor.upload(visitor.link(0), school_workbook(files, 0))
     tokens = [visitor.link(i).rsplit("/", 1)[1] for i in range(3)]
@@ -347,6 +350,8 @@ def test_neither_password_nor_links_are_stored_in_clear(visitor: Visitor, folder
     stored += visitor.client.cookies["qreport_session"].encode()
     for secret in (PASSWORD, *tokens):
         assert secret.encode() not in stored
+        assert not any(secret in line for line in log)
+    assert any("登录失败" in line for line in log) and any("第 1 版" in line for line in log)
     with sqlite3.connect(folder / PORTAL_DIR / "portal.db") as db:
         hashes = {r[0] for r in db.execute("SELECT token_hash FROM schools")}
     assert hashes == {hashlib.sha256(t.encode()).hexdigest() for t in tokens}
@@ -527,9 +532,11 @@ def test_a_crash_between_file_and_log_is_repaired_on_restart(
     assert sha(submission(folder, 0)) == sha(newer)  # the file moved, the log did not
     stray = folder / PORTAL_DIR / "versions" / "0123456789abcdef0123456789abcdef.xlsx"
     stray.write_bytes(b"half")
+    prepared = folder / SUBMISSIONS_DIR / ".0123456789abcdef.part"
+    prepared.write_bytes(b"half")
     restarted = create_app(folder, PASSWORD)
     assert sha(submission(folder, 0)) == sha(good)  # the log's submission is restored
-    assert not stray.exists()
+    assert not stray.exists() and not prepared.exists()
     assert len(restarted.state.portal.store.versions(1)) == 1
 
 

@@ -8,6 +8,7 @@ import hashlib
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -96,3 +97,68 @@ def test_the_serve_command_answers_on_loopback_and_says_so(tmp_path: Path, blank
     assert proc.returncode == 0, err
     assert f"http://127.0.0.1:{port}" in err and "只有本机可以访问" in err and "已停止" in err
     assert "/s/" not in err  # links are never logged
+
+
+def test_a_killed_server_leaves_every_submission_whole(tmp_path: Path, blank_template: Path) -> None:
+    """SIGKILL while uploads are being written and recorded: after the restart each school's
+    submission is exactly the version its log says, and no unrecorded upload is left behind."""
+    folder = bureau_folder(tmp_path / "dir", SCHOOLS)
+    port = free_port()
+    qreport = Path(sys.executable).parent / "qreport"
+    proc = subprocess.Popen([str(qreport), "serve", str(folder), "--port", str(port)],
+                            env={"QREPORT_PASSWORD": PASSWORD, "PATH": "/usr/bin:/bin"}, stderr=subprocess.DEVNULL)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{base}/healthz")
+            break
+        except httpx.TransportError:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.2)
+    out = subprocess.run(
+        [str(qreport), "links", str(folder), "--base-url", base], capture_output=True, text=True
+    )
+    links = [line.split("\t")[1].removeprefix(base) for line in out.stdout.splitlines()]
+    bodies = [
+        school_workbook(tmp_path / "up", i, k).read_bytes()
+        for i in range(SCHOOLS)
+        for k in ("pass", "warning")
+    ]
+    stop = threading.Event()
+
+    def keep_uploading(i: int) -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            token = csrf_of(client.get(links[i]).text)
+            n = 0
+            while not stop.is_set():
+                files = {"file": ("a.xlsx", bodies[2 * i + n % 2])}
+                try:
+                    client.post(f"{links[i]}/upload", data={"csrf": token}, files=files)
+                except httpx.TransportError:
+                    return
+                n += 1
+
+    threads = [threading.Thread(target=keep_uploading, args=(i,)) for i in range(SCHOOLS)]
+    for t in threads:
+        t.start()
+    time.sleep(3)
+    proc.kill()  # SIGKILL: no cleanup of any kind
+    proc.wait()
+    stop.set()
+    for t in threads:
+        t.join(60)
+
+    store = create_app(folder, PASSWORD).state.portal.store  # the restart repairs, as `serve` does
+    recorded = 0
+    for i, school in enumerate(store.schools()):
+        versions = store.versions(school.id)
+        recorded += len(versions)
+        for v in versions:
+            assert hashlib.sha256(store.version_file(v).read_bytes()).hexdigest() == v.sha256
+        accepted = next(v for v in versions if v.accepted)
+        submitted = folder / SUBMISSIONS_DIR / f"{school_info(i)[0]}.xlsx"
+        assert hashlib.sha256(submitted.read_bytes()).hexdigest() == accepted.sha256
+    assert recorded > SCHOOLS  # the kill came while uploads were flowing
+    assert len(list(store.versions_dir.iterdir())) == recorded
+    assert not [p for p in (folder / SUBMISSIONS_DIR).iterdir() if p.name.startswith(".")]

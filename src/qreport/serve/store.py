@@ -371,6 +371,10 @@ class Store:
             if path.name not in known:  # written, but its transaction never committed
                 path.unlink(missing_ok=True)
                 changes.append(f"removed {path.name}")
+        if self.submissions_dir.is_dir():
+            for path in self.submissions_dir.glob(".*.part"):  # a copy prepared, never moved into place
+                path.unlink(missing_ok=True)
+                changes.append(f"removed {path.name}")
         latest = self.latest_versions()
         for school in self.schools():
             target = self.submission_path(school)

@@ -25,6 +25,8 @@ from qreport.catalog.indicators import Catalog
 from qreport.catalog.outline import Outline, Section, load_outline
 from qreport.catalog.regions import SCHOOL, counted, members
 from qreport.catalog.resources import template_path
+from qreport.mark import REPORT, mark_document
+from qreport.model import Dataset, TextBlock
 from qreport.report import appendix, frontmatter, styles
 from qreport.report.captions import Numbering
 from qreport.report.cases import SchoolCase, write_cases

@@ -511,3 +511,49 @@ def test_controls_in_a_narrative_file_are_removed_with_a_warning(tmp_path: Path)
     narrative = Narrative([tmp_path / "n"], {})
     assert narrative.render("x") == "全市[31m学校"
     assert narrative.warnings == ["叙述文件 x.md 含有控制字符（\\x01 \\x1b），已删除。"]
+
+
+# == config and arguments validated on load ===========================================================
+
+
+@pytest.mark.parametrize(
+    ("toml", "said"),
+    [
+        ("[report.sizes]\nbody = nan", "report.sizes.body：取值不对（应为有限的数"),
+        ("[report.sizes]\nbody = inf", "report.sizes.body：取值不对（应为有限的数"),
+        ("[report.sizes]\nbody = -16", "report.sizes.body：取值不对（应大于 0"),
+        ('[report.sizes]\ntable = "五号"', "report.sizes.table：取值不对（应为数字"),
+        ('[report]\noutline = "/etc"', "report.outline 指向 /etc，它不是文件"),
+        ('[report]\nnarrative = "没有的文件夹"', "report.narrative 指向"),
+        ('[report]\ntitle = "年报\\u0001\\u001b[31m"', "report.title：取值不对（含有控制字符（\\x01 \\x1b）"),
+        (
+            '[[team]]\nrole = "负责人"\nmembers = ["张\\u0007三"]',
+            "team.0.members：取值不对（含有控制字符（\\x07）",
+        ),
+    ],
+)
+def test_a_bad_config_is_exit_2_naming_the_field(tmp_path: Path, toml: str, said: str) -> None:
+    one_school(tmp_path / "in")
+    (tmp_path / "in" / "qreport.toml").write_text(toml + "\n", encoding="utf-8")
+    code, out = run("build", tmp_path / "in", "-o", tmp_path / "r.docx", "--quiet")
+    assert code == 2 and said in out, out
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_a_config_saved_with_a_bom_is_read(tmp_path: Path) -> None:
+    one_school(tmp_path / "in")
+    (tmp_path / "in" / "qreport.toml").write_bytes('\ufeff[region]\nname = "巴彦淖尔市"\n'.encode())
+    code, out = run("build", tmp_path / "in", "-o", tmp_path / "r.docx", "--quiet")
+    assert code == 0, out
+
+
+def test_init_on_a_file_or_a_dangling_narrative_link_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "文件").write_text("x", encoding="utf-8")
+    code, out = run("init", tmp_path / "文件")
+    assert code == 2 and "是一个文件，不是文件夹" in out
+    folder = tmp_path / "年报"
+    folder.mkdir()
+    (folder / "narrative").symlink_to(tmp_path / "不存在")
+    code, out = run("init", folder)
+    assert code == 2 and "指向不存在位置的链接" in out
+    assert sorted(p.name for p in folder.iterdir()) == ["narrative"]  # no partial qreport.toml

@@ -10,16 +10,30 @@ import difflib
 import re
 import tomllib
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from qreport.errors import ConfigError
+from qreport.textgate import controls_in, is_clean
 
 CONFIG_NAME = "qreport.toml"
+# A point size: finite, positive, no larger than a poster heading (nan, inf and -16 are typos).
+PointSize = Annotated[float, Field(gt=0, le=200, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_controls(cls, value: Any) -> Any:
+        """Every text of the config goes onto the cover or into the report: controls are refused."""
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str) and not is_clean(text):
+                raise ValueError(f"含有控制字符（{controls_in(text) or '回车'}），请删除")
+        return value
 
 
 class Region(_Strict):
@@ -64,12 +78,12 @@ class Fonts(_Strict):
 class Sizes(_Strict):
     """Point sizes: 二号 22, 三号 16, 四号 14, 小四 12, 五号 10.5."""
 
-    title: float = 22
-    heading1: float = 16
-    heading2: float = 16
-    heading3: float = 16
-    body: float = 16
-    table: float = 10.5
+    title: PointSize = 22
+    heading1: PointSize = 16
+    heading2: PointSize = 16
+    heading3: PointSize = 16
+    body: PointSize = 16
+    table: PointSize = 10.5
 
 
 class Report(_Strict):
@@ -141,15 +155,43 @@ def _explain(exc: ValidationError, source: str) -> str:
         elif err["type"] == "missing":
             lines.append(f"- {where}：缺少必填项。")
         else:
-            lines.append(f"- {where}：取值不对（{err['msg']}）。")
+            lines.append(f"- {where}：取值不对（{_why(err)}）。")
     return "\n".join(lines)
 
 
+def _why(err: Any) -> str:
+    """pydantic's reason in Chinese."""
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "finite_number":
+        return "应为有限的数，不能是 nan 或 inf"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = next(iter(ctx.values()), "")
+        word = {"greater_than": "大于", "greater_than_equal": "不小于", "less_than": "小于",
+                "less_than_equal": "不大于"}[kind]  # fmt: skip
+        return f"应{word} {bound}，填写的是 {err.get('input')!r}"
+    if kind.startswith(("float", "int")):
+        return f"应为数字，填写的是 {err.get('input')!r}"
+    if kind.startswith("string"):
+        return f"应为文字（加英文引号），填写的是 {err.get('input')!r}"
+    if kind.startswith("list"):
+        return "应为列表（[ ]）"
+    if kind in ("model_type", "dict_type"):
+        return "应为一组设置（[表]）"
+    return str(err["msg"])
+
+
 def load_config(path: Path) -> Config:
+    if path.is_dir():
+        raise ConfigError(f"配置文件 {path} 是一个文件夹。请指定 qreport.toml 文件。")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM from Windows Notepad is fine
     except FileNotFoundError:
         raise ConfigError(f"找不到配置文件 {path}。") from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}（{exc.strerror}）。") from None
     except UnicodeDecodeError:
         raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码的文本。请用 UTF-8 保存。") from None
     except tomllib.TOMLDecodeError as exc:
@@ -162,7 +204,25 @@ def load_config(path: Path) -> Config:
         raise ConfigError(_explain(exc, str(path))) from None
     config.base_dir = path.parent
     config.source = path
+    _check_paths(config, path)
     return config
+
+
+def _check_paths(config: Config, path: Path) -> None:
+    """Paths named in the config must be what they are for: an outline file, a narrative folder."""
+    report = config.report
+    if report.outline and not config.resolve(report.outline).is_file():
+        raise ConfigError(
+            f"配置文件 {path} 的 report.outline 指向 {config.resolve(report.outline)}，它不是文件。"
+            "请填写大纲 TOML 文件的路径（相对于配置文件），或删除这一项。"
+        )
+    narrative = config.resolve(report.narrative)
+    named = "narrative" in report.model_fields_set
+    if (named and not narrative.is_dir()) or (narrative.exists() and not narrative.is_dir()):
+        raise ConfigError(
+            f"配置文件 {path} 的 report.narrative 指向 {narrative}，它不是文件夹。"
+            "请填写叙述文字文件夹的路径（相对于配置文件），或用 qreport init 生成。"
+        )
 
 
 def find_config(folder: Path, explicit: Path | None = None) -> Config:

@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from qreport.atomic import write_text_atomic
+from qreport.atomic import cannot_write, write_text_atomic
 from qreport.catalog.config import CONFIG_NAME
 from qreport.catalog.regions import short_of
 from qreport.catalog.resources import template_path
@@ -41,20 +41,29 @@ def config_text(year: int = 2024, *, region: str = "", code: str = "", compiler:
 
 def init_folder(folder: Path, year: int = 2024, *, region: str = "", code: str = "",
                 compiler: str = "") -> list[Path]:  # fmt: skip
-    """Write DIR/qreport.toml and DIR/narrative/ unless they exist; return what was written."""
+    """Write DIR/qreport.toml and DIR/narrative/ unless they exist; return what was written.
+    Everything is checked before the first file is written, so a refusal leaves nothing behind."""
     if code and not re.fullmatch(r"\d{6}", code):
         raise InputError(f"行政区划代码“{code}”应为 6 位数字，例如 150800。")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise InputError(f"{folder} 不是文件夹。请指定一个文件夹。") from None
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} 是一个文件，不是文件夹。请指定要存放各校工作簿的文件夹。")
     written: list[Path] = []
     config = folder / CONFIG_NAME
-    if config.exists():
+    if config.exists() or config.is_symlink():
         raise InputError(f"{config} 已存在，未覆盖。如需重新生成，请先改名或删除它。")
+    narrative = folder / "narrative"
+    if narrative.is_symlink() and not narrative.exists():
+        raise InputError(
+            f"{narrative} 是一个指向不存在位置的链接。请删除它或让它指向叙述文字文件夹后再运行。"
+        )
+    if narrative.exists() and not narrative.is_dir():
+        raise InputError(f"{narrative} 是一个文件，不是文件夹。请改名或删除它后再运行。")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(config, exc) from None
     write_text_atomic(config, config_text(year, region=region, code=code, compiler=compiler))
     written.append(config)
-    narrative = folder / "narrative"
     if not narrative.exists():
         shutil.copytree(template_path("narrative"), narrative)
         written.append(narrative)

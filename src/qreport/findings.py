@@ -226,7 +226,7 @@ CODES: dict[str, tuple[Severity, str]] = {
 
 
 class Finding(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use (see qreport.cli.app.main)
 
     file: str
     sheet: str | None = None

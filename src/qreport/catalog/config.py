@@ -23,7 +23,9 @@ PointSize = Annotated[float, Field(gt=0, le=200, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", defer_build=True
+    )  # built on first use: after the CLI set up pydantic
 
     @field_validator("*", mode="after")
     @classmethod

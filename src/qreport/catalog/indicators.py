@@ -24,7 +24,7 @@ CITY_RULES = ("sum", "formula", "wmean", "distinct_majors")
 
 
 class Indicator(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str
     label: str
@@ -84,7 +84,7 @@ class Plausible(BaseModel):
     """A range of typed values that is almost surely a slip (0.972 for 97.2%, 元 typed for 万元),
     selected by kind, unit or ids; `factor` makes the suggestion (是否应填 97.2？)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     code: Literal["pct_fraction", "wan_yuan_large", "yuan_small"]  # finding code (message in findings)
     kind: Kind | None = None
@@ -106,7 +106,7 @@ class Plausible(BaseModel):
 
 
 class Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str
     title: str
@@ -116,7 +116,7 @@ class Table(BaseModel):
 
 
 class Catalog(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     year: int
     previous_year: int

@@ -15,7 +15,7 @@ CHAPTER_TITLES = ("人才培养", "服务贡献", "文化传承", "国际合作"
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     number: str
     title: str
@@ -40,7 +40,7 @@ class Section(BaseModel):
 
 
 class Outline(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     sections: tuple[Section, ...]
 

@@ -44,6 +44,7 @@ class BuildResult:
     outline: Outline
     files: list[FileResult] = field(default_factory=list)  # the school workbooks read
     skipped: list[Skipped] = field(default_factory=list)  # files of the folder that are not
+    sources: list[tuple[str, Path]] = field(default_factory=list)  # datasets read: (上年数据集, path)
 
     @property
     def findings(self) -> list[Finding]:
@@ -263,8 +264,9 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     dataset.findings = findings + coverage_findings(dataset, catalog)
     for s in schools:
         s.cells = {}  # every check that needed cell references has run; a national build is large
+    sources = [("上年数据集", previous)] if previous else []
     return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline, files=files,
-                       skipped=skipped)  # fmt: skip
+                       skipped=skipped, sources=sources)  # fmt: skip
 
 
 def cover_findings(config: Config, region_name: str) -> list[Finding]:

@@ -447,11 +447,11 @@ def parse_dataset(data: object, source: str = "数据集", *, year: int | None =
         raise _refusal(source, f"字段 {bad.field} {bad.problem}") from None
 
 
-def read_dataset(path: Path, *, year: int | None = None) -> StoredDataset:
+def read_dataset(path: Path | str, *, year: int | None = None) -> StoredDataset:
     """The dataset file at `path`, checked field by field as it is read (one school at a time: a
     national dataset is never decoded whole). `year`: the year the caller needs. Any problem is an
     InputError naming the file and the field."""
-    source = str(path)
+    path, source = Path(path), str(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:  # -sig: a BOM from Notepad is fine
             stored = _stored(object_members(fh, _STREAMED), source)

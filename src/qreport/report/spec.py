@@ -24,7 +24,7 @@ PLACEHOLDERS = ("year", "previous", "region", "school", "whole", "member", "memb
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Item(_Strict):

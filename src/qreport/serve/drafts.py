@@ -48,10 +48,10 @@ def make_snapshot(store: Store, chosen: list[tuple[SchoolRow, VersionRow]], targ
 
 def _child(snapshot: Path, out: Path, previous: Path | None, say: Callable[[Any], None]) -> None:
     """In the build process: build the snapshot as a draft and write report, tables and dataset."""
-    from qreport.cli.pipeline import BuildOptions, default_stem, write_outputs
     from qreport.compile.build import build
     from qreport.errors import QreportError
     from qreport.findings import counts
+    from qreport.outputs import default_stem, write_outputs
 
     def progress(done: int, total: int, name: str) -> None:
         say(["progress", "读取工作簿", done, total])
@@ -59,13 +59,10 @@ def _child(snapshot: Path, out: Path, previous: Path | None, say: Callable[[Any]
     try:
         result = build(snapshot, draft=True, previous=previous, workers=1, progress=progress)
         say(["progress", "写出报告", 0, 0])
-        stem = default_stem(result) + "（草稿）"
+        stem = default_stem(result)  # a draft's: …年中职质量年报（草稿）
         names = {"report": f"{stem}.docx", "tables": f"{stem}汇总表.xlsx", "dataset": f"{stem}.json"}
-        opts = BuildOptions(
-            folder=snapshot, output=out / names["report"], dataset=out / names["dataset"],
-            tables=out / names["tables"], draft=True, quiet=True,
-        )  # fmt: skip
-        write_outputs(result, opts)
+        write_outputs(result, docx=out / names["report"], dataset=out / names["dataset"],
+                      tables=out / names["tables"])  # fmt: skip
     except QreportError as exc:
         say(["failed", exc.message])
         return

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl.workbook import Workbook
 
 from qreport.catalog.config import find_config
@@ -165,3 +166,64 @@ def test_percent_typed_as_a_fraction_is_an_error_suggesting_the_percent(tmp_path
     errors = [f for f in codes(result, "pct_fraction") if f.file == VOCATIONAL]
     assert errors and errors[0].severity == "error" and "是否应填 97.2？" in errors[0].message
     assert result.has_errors
+
+
+# -- 7. prose with gaps ------------------------------------------------------------------------------
+
+GAPS = ("-%", "-人", "-本", "-元", "-个", "-门", "-项", "-学时", "-万元", "个百分点", "为-", "-，", "-。")
+
+
+def gapped_dataset(tmp_path: Path, keep: Callable[[int], bool]) -> Any:
+    """The report fixtures' city with only the indicators `keep(k)` selects, re-aggregated."""
+    from qreport.compile.aggregate import aggregate, derive, units_of
+    from qreport.model import YearValue
+
+    from report_fixtures import make_dataset
+
+    dataset = make_dataset(tmp_path)
+    kept = {ind.id for k, ind in enumerate(CATALOG.typed) if keep(k)}
+    values = {}
+    for s in dataset.schools:
+        typed = {
+            i.id: (s.values[i.id] if i.id in kept and i.id in s.values else YearValue())
+            for i in CATALOG.typed
+        }
+        values[s.name] = derive(typed, CATALOG)
+        s.majors = [] if "majors" not in kept else s.majors
+    dataset.school_values = values
+    dataset.city, dataset.provenance = aggregate(units_of(dataset.schools, values), CATALOG)
+    return dataset
+
+
+@pytest.mark.parametrize(
+    "keep", [lambda k: False, lambda k: k % 2 == 0, lambda k: k % 2 == 1], ids=["none", "even", "odd"]
+)
+def test_default_narrative_reads_well_with_values_missing(
+    tmp_path: Path, keep: Callable[[int], bool]
+) -> None:
+    from report_fixtures import make_config
+
+    dataset = gapped_dataset(tmp_path, keep)
+    out = tmp_path / "r.docx"
+    write_report(dataset, make_config(tmp_path), CATALOG, out)
+    body = [line for line in dump_docx(out).splitlines() if line.startswith("[Normal]")]
+    assert body
+    for line in body:
+        assert not any(gap in line for gap in GAPS), line
+
+
+# -- 4. year-on-year sentences compare the same schools ----------------------------------------------
+
+
+def test_year_on_year_sentence_compares_only_schools_with_both_years(tmp_path: Path) -> None:
+    result, text = city(tmp_path, {ARTS: values(("fulltime_teachers", "previous", None))})
+    sentence = next(line for line in text.splitlines() if "教职员额定编制" in line)
+    assert "（按两年都有数据的学校比较，不含市艺校）" in sentence
+    arts = result.dataset.school_values["巴彦淖尔市艺术学校"]["fulltime_teachers"].current
+    others = [
+        v["fulltime_teachers"] for n, v in result.dataset.school_values.items() if n != "巴彦淖尔市艺术学校"
+    ]
+    change = sum(v.current for v in others) - sum(v.previous for v in others)
+    word = "增加" if change > 0 else "减少"
+    assert f"较上年{word}{abs(int(change))}人（按两年都有数据的学校比较" in sentence
+    assert arts is not None

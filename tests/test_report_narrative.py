@@ -142,9 +142,10 @@ def test_change_filters() -> None:
     assert f_yoy(110, 100) == "较上年增长10.0%"
     assert f_yoy(95.5, 100) == "较上年下降4.5%"
     assert f_yoy(100, 100) == "与上年持平"
-    assert f_yoy(100, None) == "-"
-    assert f_yoy(5, 0) == "-"
-    assert f_delta(Fig()) == "-"
+    assert f_yoy(100, None) == "与上年不可比"
+    assert f_yoy(5, 0) == "与上年不可比"
+    assert f_yoy(429, 400) == "较上年增长7.3%"  # exactly 7.25, rounded half up
+    assert f_delta(Fig()) == "不可比"
 
 
 def test_markdown_subset() -> None:

@@ -15,7 +15,7 @@ from fractions import Fraction
 from qreport.catalog import formula
 from qreport.catalog.indicators import Catalog, Indicator
 from qreport.exact import exact, exact_total, stored
-from qreport.model import MajorRow, Provenance, YearValue
+from qreport.model import MajorRow, Provenance, School, YearValue
 from qreport.workbook.packed import value_of
 
 YEARS = ("previous", "current")
@@ -111,6 +111,11 @@ def _derived_in_order(catalog: Catalog) -> list[Indicator]:
     return ordered
 
 
+def units_of(schools: Sequence[School], values: Mapping[str, Mapping[str, YearValue]]) -> list[Unit]:
+    """The units of a build from school workbooks: each school with its values, `-` cells and majors."""
+    return [Unit(s.name, values.get(s.name, {}), s.samples, majors_taught(s.majors), s.na) for s in schools]
+
+
 def majors_taught(rows: Sequence[MajorRow]) -> dict[str, frozenset[str] | None]:
     """Distinct codes taught per year; None for a year the list says nothing about."""
     if not rows:
@@ -193,6 +198,56 @@ def aggregate(
             setattr(city[ind.id], which, stored(m.value))
             prov[ind.id][which] = _provenance(ind, which, m, units, catalog, whole)
     return city, {i.id: prov[i.id] for i in catalog.indicators}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A city figure of both years over the same schools: those that cover both years."""
+
+    previous: float | None
+    current: float | None
+    left_out: list[str]  # units that cover only one of the years (or neither)
+
+
+def comparable(units: Sequence[Unit], ind_id: str, catalog: Catalog) -> Comparison:
+    """The indicator's city values of both years made again over the units covering both years,
+    so a change is like for like (专任教师 of the same schools in 2023 and 2024)."""
+    needed = _closure(ind_id, catalog)
+    ordered = [i for i in catalog.indicators if i.id in needed and i.city_rule[0] != "formula"]
+    ordered += [i for i in _derived_in_order(catalog) if i.id in needed and i.city_rule[0] == "formula"]
+
+    def run(us: Sequence[Unit]) -> dict[tuple[str, str], _Made]:
+        columns, made = Columns(us), dict[tuple[str, str], _Made]()
+        for ind in ordered:
+            for which in YEARS:
+                made[(ind.id, which)] = _city_value(ind, which, columns, made)
+        return made
+
+    made = run(units)
+    both = [
+        made[(ind_id, "previous")].covers[k] and made[(ind_id, "current")].covers[k]
+        for k in range(len(units))
+    ]
+    left_out = [u.name for u, b in zip(units, both, strict=True) if not b]
+    if left_out:
+        made = run([u for u, b in zip(units, both, strict=True) if b])
+    return Comparison(
+        stored(made[(ind_id, "previous")].value), stored(made[(ind_id, "current")].value), left_out
+    )
+
+
+def _closure(ind_id: str, catalog: Catalog) -> set[str]:
+    """The indicator and every indicator its city value is made from (operands, weights)."""
+    out, todo = set(), [ind_id]
+    while todo:
+        ind = catalog[todo.pop()]
+        if ind.id in out:
+            continue
+        out.add(ind.id)
+        todo += formula.operands(ind.formula) if ind.formula else []
+        rule, arg = ind.city_rule
+        todo += [arg] if rule == "wmean" and arg and arg != "sample" else []
+    return out
 
 
 def _provenance(ind: Indicator, which: str, m: _Made, units: Sequence[Unit], catalog: Catalog,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -21,7 +21,7 @@ from qreport.catalog.indicators import Catalog, load_catalog
 from qreport.catalog.outline import Outline, load_outline
 from qreport.catalog.regions import SCHOOL, whole_of
 from qreport.check.validate import FileResult, validate_file
-from qreport.compile.aggregate import Unit, aggregate, city_majors, city_samples, derive, majors_taught
+from qreport.compile.aggregate import aggregate, city_majors, city_samples, derive, units_of
 from qreport.compile.coverage import coverage_findings
 from qreport.compile.dataset import read_dataset
 from qreport.errors import InputError
@@ -216,10 +216,6 @@ def _previous_provenance(last: Provenance | None, source: str) -> Provenance:
     if last is None:
         return Provenance(rule=rule)
     return Provenance(rule=rule, missing=list(last.missing), count=last.count, note=last.note)
-
-
-def units_of(schools: Sequence[School], values: Mapping[str, Mapping[str, YearValue]]) -> list[Unit]:
-    return [Unit(s.name, values[s.name], s.samples, majors_taught(s.majors), s.na) for s in schools]
 
 
 def build(folder: Path | str, *, config: Config | None = None, config_path: Path | None = None,

@@ -12,7 +12,10 @@ What a template sees (see templates/narrative/README.md):
     schools                   list; each has .name .short_name and .<id> like city
     share(part, whole)        part / whole * 100, as a percentage
     ranked("<id>")            schools by their current value of <id>, largest first
-Filters: num (catalog formatting), dec2 (two decimals), yoy (较上年增长 4.5%), delta (增加 62人).
+    clauses((text, figure), ...)  the clauses whose figure has a value, joined (gaps leave theirs out)
+Filters: num (catalog formatting), dec2 (two decimals), v (5本, 97.20%; 未填报 without a value),
+yoy (较上年增长 4.5%), delta (增加 62人), change (较上年增加 62人); a change compares the same schools in
+both years and says so, or says 与上年不可比. `{% if city.x %}` tests whether a figure has a value.
 A value that is missing prints as `-`; a misspelt name prints as `-` too and is reported.
 """
 
@@ -29,13 +32,18 @@ from jinja2 import ChainableUndefined, FileSystemLoader, TemplateNotFound, Templ
 from qreport.catalog.config import Config
 from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.regions import members
+from qreport.compile.aggregate import comparable, units_of
+from qreport.compile.coverage import SCHOOLS_SHOWN, listed
 from qreport.errors import ConfigError
+from qreport.exact import exact
 from qreport.model import Dataset, School
 from qreport.report.numformat import NO_VALUE, fixed, format_value, one_decimal, percent_change
 from qreport.report.sandbox import LimitedSandbox, OverBudget
 from qreport.textgate import controls_in, gate, is_clean
 
 PREFACE = "preface"
+NOT_FILLED = "未填报"
+NOT_COMPARABLE = "与上年不可比"
 
 
 class Missing(ChainableUndefined):
@@ -114,11 +122,23 @@ def num(value: float | None, kind: str | None = None) -> Num | Missing:
 
 @dataclass(frozen=True)
 class Figure:
-    """One indicator of the city or of a school, both years."""
+    """One indicator of the city or of a school, both years. A city figure can also make both years
+    over the same schools (`compare`), so a change is like for like."""
 
     indicator: Indicator
     current: Num | Missing
     previous: Num | Missing
+    compare: Callable[[], tuple[float | None, float | None, list[str]]] | None = None
+
+    def __bool__(self) -> bool:
+        """`{% if city.x %}`: the figure has a current value."""
+        return not isinstance(self.current, Missing)
+
+    def years(self) -> tuple[float | None, float | None, list[str]]:
+        """(previous, current, schools left out) to compare: the same schools in both years."""
+        if self.compare is not None:
+            return self.compare()
+        return _plain(self.previous), _plain(self.current), []
 
     @property
     def label(self) -> str:
@@ -194,33 +214,81 @@ def f_dec2(value: object) -> str:
     return NO_VALUE if v is None else fixed(v)
 
 
-def f_yoy(value: object, previous: object = None) -> str:
-    """较上年增长 4.5% / 较上年下降 3.2% / 与上年持平; `-` without both years."""
+def _over(left_out: list[str]) -> str:
+    if not left_out:
+        return ""
+    return f"（按两年都有数据的学校比较，不含{listed(left_out, SCHOOLS_SHOWN, '所学校')}）"
+
+
+def _two_years(value: object, previous: object = None) -> tuple[float | None, float | None, str]:
     if isinstance(value, Figure) and previous is None:
-        current, before = _plain(value.current), _plain(value.previous)
-    else:
-        current, before = _plain(value), _plain(previous)
+        before, current, left_out = value.years()
+        return before, current, _over(left_out)
+    return _plain(previous), _plain(value), ""
+
+
+def f_yoy(value: object, previous: object = None) -> str:
+    """较上年增长 4.5% / 较上年下降 3.2% / 与上年持平 / 与上年不可比 (a year missing). A city figure
+    compares only the schools with both years and says which it leaves out."""
+    before, current, over = _two_years(value, previous)
     change = percent_change(current, before)
     if change is None:
-        return NO_VALUE
+        return NOT_COMPARABLE
     text = one_decimal(abs(change))
     if text in ("0.0", "0"):
-        return "与上年持平"
-    return f"较上年{'增长' if change > 0 else '下降'}{text}%"
+        return "与上年持平" + over
+    return f"较上年{'增长' if change > 0 else '下降'}{text}%{over}"
+
+
+def _difference(value: Figure, unit: str | None) -> tuple[str, str] | None:
+    before, current, left_out = value.years()
+    if current is None or before is None:
+        return None
+    diff = exact(current) - exact(before)
+    shown = format_value(abs(diff), value.indicator.kind)
+    if shown in ("0", "0.00"):
+        return "持平", _over(left_out)
+    return f"{'增加' if diff > 0 else '减少'}{shown}{value.unit if unit is None else unit}", _over(left_out)
 
 
 def f_delta(value: object, unit: str | None = None) -> str:
-    """增加62人 / 减少1070人 / 持平 (write 较上年{{ x | delta }}), from a city or school figure."""
-    if not isinstance(value, Figure):
-        return NO_VALUE
-    current, before = _plain(value.current), _plain(value.previous)
-    if current is None or before is None:
-        return NO_VALUE
-    diff = current - before
-    shown = format_value(abs(diff), value.indicator.kind)
-    if shown in ("0", "0.00"):
-        return "持平"
-    return f"{'增加' if diff > 0 else '减少'}{shown}{value.unit if unit is None else unit}"
+    """增加62人 / 减少1070人 / 持平 / 不可比 (write 较上年{{ x | delta }}), from a city or school figure."""
+    made = _difference(value, unit) if isinstance(value, Figure) else None
+    return "不可比" if made is None else made[0] + made[1]
+
+
+def f_change(value: object, unit: str | None = None) -> str:
+    """较上年增加62人 / 与上年持平 / 与上年不可比: the whole phrase, for a sentence that needs no gap."""
+    made = _difference(value, unit) if isinstance(value, Figure) else None
+    if made is None:
+        return NOT_COMPARABLE
+    return ("与上年持平" if made[0] == "持平" else f"较上年{made[0]}") + made[1]
+
+
+def f_v(value: object, unit: str | None = None) -> str:
+    """A figure with its unit (5本, 97.20%, 9.42), or 未填报 when it has no value: never `-%`."""
+    if isinstance(value, Figure):
+        unit = value.unit if unit is None else unit
+        value = value.current
+    v = _plain(value)
+    if v is None:
+        return NOT_FILLED
+    return f"{value if isinstance(value, Num) else format_value(v)}{unit or ''}"
+
+
+def clauses(*pairs: object, sep: str = "，") -> str:
+    """The clauses whose figure has a value, each its text and the figure with its unit, joined:
+    `clauses(("在校生满意度为", city.sat_students), ("家长满意度为", city.sat_parents))`. A figure
+    without a value leaves its clause out; nothing known gives an empty string."""
+    out = []
+    for pair in pairs:
+        if not isinstance(pair, tuple | list) or len(pair) < 2:
+            continue
+        if isinstance(pair[1], str):  # a clause made before (by clauses itself): kept unless empty
+            out += [f"{pair[0]}{pair[1]}"] if pair[1] else []
+        elif _plain(pair[1]) is not None:
+            out.append(f"{pair[0]}{f_v(pair[1], pair[2] if len(pair) > 2 else None)}")
+    return sep.join(out)
 
 
 # -- environment ---------------------------------------------------------------------------------
@@ -263,7 +331,7 @@ class Narrative:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self.env.filters.update(num=f_num, dec2=f_dec2, yoy=f_yoy, delta=f_delta)
+        self.env.filters.update(num=f_num, dec2=f_dec2, yoy=f_yoy, delta=f_delta, change=f_change, v=f_v)
 
     def names(self) -> set[str]:
         """Stems of the narrative files available (bureau's and defaults)."""
@@ -315,10 +383,25 @@ def _line_of(exc: BaseException, filename: str | None) -> str:
     return ""
 
 
+def _city_figures(dataset: Dataset, catalog: Catalog, labels: dict[str, str]) -> dict[str, Figure]:
+    """City figures, each able to compare its two years over the same schools."""
+    units = units_of(dataset.schools, dataset.school_values)
+
+    def compare(ind_id: str) -> Callable[[], tuple[float | None, float | None, list[str]]]:
+        def made() -> tuple[float | None, float | None, list[str]]:
+            c = comparable(units, ind_id, catalog)
+            return c.previous, c.current, [labels.get(n, n) for n in c.left_out]
+
+        return made
+
+    plain = _figures(dataset.city, catalog)
+    return {k: Figure(f.indicator, f.current, f.previous, compare(k)) for k, f in plain.items()}
+
+
 def build_context(
     dataset: Dataset, config: Config, catalog: Catalog, labels: dict[str, str]
 ) -> dict[str, Any]:
-    city = _figures(dataset.city, catalog)
+    city = _city_figures(dataset, catalog, labels)
     schools = [
         SchoolFigures(s, labels[s.name], dataset.school_values.get(s.name, {}), catalog)
         for s in dataset.schools
@@ -352,4 +435,5 @@ def build_context(
         "schools": schools,
         "share": share,
         "ranked": ranked,
+        "clauses": clauses,
     }

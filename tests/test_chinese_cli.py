@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import tomllib
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 import qreport
+from qreport.atomic import cannot_write
 from qreport.cli.app import app
 
 import builders
@@ -85,3 +88,29 @@ def test_the_scan_catches_english() -> None:
     assert english_words("Usage: qreport build [OPTIONS]") == {"Usage", "OPTIONS"}
     assert english_words("Show this message and exit.") == {"Show", "this", "message", "and", "exit"}
     assert not english_words("用法：qreport build --workers 正整数 报告.docx（需要 LibreOffice）")
+
+
+BAD_CONFIGS = [
+    ('[region\nname = "甲市"\n', "第 1 行"),  # TOML syntax
+    ('year = "二〇二四"\n', "应为整数"),
+    ('[[team]]\nrole = "负责人"\nmembers = "张三"\n', "应为列表"),
+    ("[region]\nname = 150800\n", "应为文字"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_CONFIGS)
+def test_config_mistakes_are_explained_in_chinese(
+    text: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QREPORT_DEBUG", raising=False)
+    (tmp_path / "qreport.toml").write_text(text, encoding="utf-8")
+    code, out = run("build", str(tmp_path))
+    keys = {"region", "name", "team", "members", "year", *command_names()}  # the config keys, as typed
+    assert code == 2 and expected in out and not builders.english_words(out, keys), out
+
+
+@pytest.mark.parametrize("number", [errno.ENOSPC, errno.EROFS, errno.EACCES, 999])
+def test_system_errors_are_chinese(number: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QREPORT_DEBUG", raising=False)
+    message = cannot_write(tmp_path / "报告.docx", OSError(number, os.strerror(number))).message
+    assert "报告.docx" in message and not english_words(message.replace(str(tmp_path), "")), message

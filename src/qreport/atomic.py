@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from qreport.errors import QreportError
+from qreport.explain import os_problem
 
 
 def _default_mode() -> int:
@@ -40,7 +41,7 @@ def cannot_write(path: Path, exc: OSError) -> QreportError:
     elif isinstance(exc, IsADirectoryError) or path.is_dir():
         why = "同名的文件夹已存在。请换一个文件名"
     else:
-        why = f"{exc.strerror or exc}。请换一个输出位置"
+        why = f"{os_problem(exc)}。请换一个输出位置"
     return QreportError(f"无法写入 {path}：{why}。", path=str(path))
 
 

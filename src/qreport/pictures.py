@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from qreport.budgets import MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS
+from qreport.errors import original
 
 # What python-docx can place in a document (by Pillow's format name), with the file suffix to use.
 EMBEDDABLE = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tiff"}
@@ -48,7 +49,7 @@ def picture_problem(data: bytes) -> str | None:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
-        return f"图片已损坏（{exc}）"
+        return f"图片已损坏{original(exc)}"
     return None
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from qreport.errors import ConfigError
+from qreport.explain import toml_problem, value_problem
 from qreport.textgate import controls_in, is_clean
 
 CONFIG_NAME = "qreport.toml"
@@ -157,32 +158,8 @@ def _explain(exc: ValidationError, source: str) -> str:
         elif err["type"] == "missing":
             lines.append(f"- {where}：缺少必填项。")
         else:
-            lines.append(f"- {where}：取值不对（{_why(err)}）。")
+            lines.append(f"- {where}：{value_problem(err)}。")
     return "\n".join(lines)
-
-
-def _why(err: Any) -> str:
-    """pydantic's reason in Chinese."""
-    ctx = err.get("ctx") or {}
-    kind = err["type"]
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    if kind == "finite_number":
-        return "应为有限的数，不能是 nan 或 inf"
-    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        bound = next(iter(ctx.values()), "")
-        word = {"greater_than": "大于", "greater_than_equal": "不小于", "less_than": "小于",
-                "less_than_equal": "不大于"}[kind]  # fmt: skip
-        return f"应{word} {bound}，填写的是 {err.get('input')!r}"
-    if kind.startswith(("float", "int")):
-        return f"应为数字，填写的是 {err.get('input')!r}"
-    if kind.startswith("string"):
-        return f"应为文字（加英文引号），填写的是 {err.get('input')!r}"
-    if kind.startswith("list"):
-        return "应为列表（[ ]）"
-    if kind in ("model_type", "dict_type"):
-        return "应为一组设置（[表]）"
-    return str(err["msg"])
 
 
 def load_config(path: Path) -> Config:
@@ -198,7 +175,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"配置文件 {path} 不是 UTF-8 编码的文本。请用 UTF-8 保存。") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
-            f"配置文件 {path} 格式有误（{exc}）。请对照 qreport init 生成的示例修改。"
+            f"配置文件 {path} {toml_problem(exc)}。请对照 qreport init 生成的示例修改。"
         ) from None
     try:
         config = Config.model_validate(data)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from qreport.catalog import formula
 from qreport.errors import CatalogError, UnknownYear
+from qreport.explain import toml_problem, value_problem
 
 CATALOGS = Path(__file__).parent  # <year>.toml files, shipped inside the package
 
@@ -220,7 +221,7 @@ def parse_catalog(text: str, source: str = "catalog") -> Catalog:
     try:
         return Catalog.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"指标目录 {source} 不是有效的 TOML：{exc}") from None
+        raise CatalogError(f"指标目录 {source} {toml_problem(exc)}。") from None
     except ValidationError as exc:
         raise CatalogError(f"指标目录 {source} 有误：\n{_explain(exc)}") from None
 
@@ -234,7 +235,7 @@ def _explain(exc: ValidationError) -> str:
             key = str(err["loc"][-1])
             lines.append(f"- {where}: 不认识的键“{key}”{_suggest(key, fields)}")
         else:
-            lines.append(f"- {where}: {err['msg']}")
+            lines.append(f"- {where}: {value_problem(err)}")
     return "\n".join(lines)
 
 

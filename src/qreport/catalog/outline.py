@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from qreport.catalog.resources import template_path
 from qreport.errors import ConfigError
+from qreport.explain import toml_problem, value_problem
 
 CHAPTER_TITLES = ("人才培养", "服务贡献", "文化传承", "国际合作", "产教融合", "发展保障", "面临挑战")
 
@@ -68,5 +69,8 @@ def load_outline(path: Path | None = None) -> Outline:
         return Outline.model_validate(tomllib.loads(source.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise ConfigError(f"找不到报告大纲文件 {source}。") from None
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise ConfigError(f"报告大纲文件 {source} 有误：{exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"报告大纲文件 {source} {toml_problem(exc)}。") from None
+    except ValidationError as exc:
+        problems = "；".join(f"{'.'.join(map(str, e['loc']))}：{value_problem(e)}" for e in exc.errors())
+        raise ConfigError(f"报告大纲文件 {source} 有误：{problems}。") from None

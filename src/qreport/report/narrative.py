@@ -34,7 +34,7 @@ from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.regions import members
 from qreport.compile.aggregate import comparable, units_of
 from qreport.compile.coverage import SCHOOLS_SHOWN, listed
-from qreport.errors import ConfigError
+from qreport.errors import ConfigError, original
 from qreport.exact import exact
 from qreport.model import Dataset, School
 from qreport.report.numformat import NO_VALUE, fixed, format_value, one_decimal, percent_change
@@ -351,7 +351,7 @@ class Narrative:
         except TemplateSyntaxError as exc:
             where = exc.filename or name
             raise ConfigError(
-                f"叙述文件 {where} 第 {exc.lineno} 行模板语法有误：{exc.message}。"
+                f"叙述文件 {where} 第 {exc.lineno} 行模板语法有误{original(exc)}。"
                 "请检查 {{ }} 与 {% %} 是否成对、名称是否拼写正确。"
             ) from None
         except UnicodeDecodeError:
@@ -365,7 +365,8 @@ class Narrative:
             ) from None
         except Exception as exc:  # a template error of the bureau's, reported with its place
             raise ConfigError(
-                f"叙述文件 {template.filename or name}{_line_of(exc, template.filename)}无法生成：{exc}"
+                f"叙述文件 {template.filename or name}{_line_of(exc, template.filename)}无法生成"
+                f"（请检查引用的名称是否拼写正确{original(exc)}）。"
             ) from None
         text = text.lstrip("\ufeff")
         if not is_clean(text):

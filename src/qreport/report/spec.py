@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from qreport.catalog.indicators import Catalog
 from qreport.catalog.resources import template_path
 from qreport.errors import ConfigError
+from qreport.explain import toml_problem, value_problem
 
 Year = Literal["previous", "current", "both"]
 MajorField = Literal["code", "name", "year_set", "previous_classes", "new_classes", "students", "adjustment"]
@@ -102,14 +103,14 @@ def load_spec(path: Path | None = None) -> ReportSpec:
     except FileNotFoundError:
         raise ConfigError(f"找不到报告表格定义文件 {source}。") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"报告表格定义文件 {source} 格式有误：{exc}") from None
+        raise ConfigError(f"报告表格定义文件 {source} {toml_problem(exc)}。") from None
     try:
         return ReportSpec.model_validate(data)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"])
-            lines.append(f"- {where}：{err['msg']}")
+            lines.append(f"- {where}：{value_problem(err)}")
         raise ConfigError(f"报告表格定义文件 {source} 有误：\n" + "\n".join(lines)) from None
 
 

@@ -80,7 +80,7 @@ def test_sandbox_keeps_templates_away_from_python_internals(tmp_path: Path) -> N
     dump, _, warnings = render(tmp_path, {"1.6.md": "甲{{ ''.__class__ }}乙"})
     assert section(dump, "1.6 教学改革") == "[Normal] 甲-乙"
     assert any("__class__" in w for w in warnings)
-    with pytest.raises(ConfigError, match="unsafe"):
+    with pytest.raises(ConfigError, match="不允许的写法"):
         render(tmp_path, {"1.6.md": "{{ ''.__class__.__mro__[1].__subclasses__() }}"})
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChainableUndefined, FileSystemLoader, TemplateNotFound, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 
 from qreport.catalog.config import Config
 from qreport.catalog.indicators import Catalog, Indicator
@@ -362,6 +363,11 @@ class Narrative:
             raise ConfigError(
                 f"叙述文件 {template.filename or name}{_line_of(exc, template.filename)}超出限制（{exc}），"
                 "已停止生成。请简化模板中的循环、重复或数字。"
+            ) from None
+        except SecurityError as exc:
+            raise ConfigError(
+                f"叙述文件 {template.filename or name}{_line_of(exc, template.filename)}使用了不允许的写法"
+                f"（叙述文字只能引用数据，不能访问程序内部{original(exc)}）。请删除该处。"
             ) from None
         except Exception as exc:  # a template error of the bureau's, reported with its place
             raise ConfigError(

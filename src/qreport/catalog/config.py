@@ -158,7 +158,7 @@ def _explain(exc: ValidationError, source: str) -> str:
         elif err["type"] == "missing":
             lines.append(f"- {where}：缺少必填项。")
         else:
-            lines.append(f"- {where}：{value_problem(err)}。")
+            lines.append(f"- {where}：取值不对（{value_problem(err)}）。")
     return "\n".join(lines)
 
 

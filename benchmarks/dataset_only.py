@@ -1,8 +1,8 @@
 """`qreport build DIR --dataset OUT.json` without the Word report step.
 
-Fallback used by bench.py while the report package is unfinished: the same library calls as
-qreport.cli.pipeline.run_build/write_outputs (build, refuse on errors, write the dataset), minus
-write_report. Usage: python dataset_only.py DIR OUT.json [--workers N]
+Used by bench.py to time the build without the report: the library calls the command line makes
+(qreport.build, refuse on errors, qreport.write_outputs), asking for the dataset only.
+Usage: python dataset_only.py DIR OUT.json [--workers N]
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from qreport.compile.build import build
-from qreport.compile.dataset import write_dataset
+import qreport
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,11 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dataset", type=Path)
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
-    result = build(args.folder, exclude=[args.dataset], workers=args.workers)
+    result = qreport.build(args.folder, workers=args.workers)
     if result.has_errors:
         print(f"{sum(f.is_error for f in result.findings)} validation errors", file=sys.stderr)
         return 1
-    write_dataset(result.dataset, result.catalog, args.dataset)
+    qreport.write_outputs(result, dataset=args.dataset)
     return 0
 
 

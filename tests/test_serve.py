@@ -177,6 +177,25 @@ def test_annotated_copy_marks_the_faulty_cell(visitor: Visitor, files: Path) -> 
     assert visitor.client.get(f"{visitor.link(0)}/v/x").status_code == 404
 
 
+def test_an_annotated_copy_cannot_be_the_submission(visitor: Visitor, folder: Path, files: Path) -> None:
+    from openpyxl import load_workbook as load
+
+    visitor.upload(visitor.link(0), school_workbook(files, 0, "warning"))
+    copy = files / "标注副本.xlsx"
+    copy.write_bytes(visitor.client.get(f"{visitor.link(0)}/v/1/annotated").content)
+    before = sha(submission(folder, 0))
+    page = visitor.client.get(visitor.upload(visitor.link(0), copy).headers["location"])
+    assert "有错误" in page.text and "标注副本，编制报告时不会读取" in page.text
+    assert sha(submission(folder, 0)) == before
+    wb = load(copy)  # the school removes the property, as the message says, and saves
+    wb.custom_doc_props.props = [p for p in wb.custom_doc_props.props if p.name != "qreport"]
+    wb.save(copy)
+    again = visitor.client.get(visitor.upload(visitor.link(0), copy).headers["location"])
+    assert "当前的报送" in again.text
+    result = build(folder, draft=True)
+    assert [s.name for s in result.dataset.schools] == [school_info(0)[0]]
+
+
 def test_a_workbook_of_another_school_is_refused(visitor: Visitor, folder: Path, files: Path) -> None:
     response = visitor.upload(visitor.link(0), school_workbook(files, 1))
     assert response.status_code == 409

@@ -14,9 +14,12 @@ from typing import BinaryIO
 from qreport.catalog.indicators import Catalog
 from qreport.catalog.outline import Outline
 from qreport.check.validate import validate_file
+from qreport.errors import UnreadableWorkbook
 from qreport.findings import Finding, counts
+from qreport.mark import ANNOTATED
 from qreport.serve.store import NewVersion, SchoolRow, Store, VersionRow
 from qreport.workbook import layout
+from qreport.workbook.xlsx import identify
 
 CHUNK = 1 << 16
 
@@ -85,6 +88,26 @@ def _identity(school: SchoolRow, found_name: str, found_code: str, others: list[
     return None
 
 
+def _written_by_qreport(path: Path, label: str) -> Finding | None:
+    """An annotated copy (or another file qreport wrote) is skipped by `build`: it cannot be the
+    school's submission, and the school is told how to turn its edits into a workbook that counts."""
+    try:
+        kind, _ = identify(path)
+    except UnreadableWorkbook:
+        return None
+    if kind is None:
+        return None
+    if kind == ANNOTATED:
+        message = (
+            "这是 qreport 写出的标注副本，编制报告时不会读取。请在本校原来的工作簿中按标注修改后上传；"
+            "如果修改已经做在这份副本里，请在 Excel 中删除自定义属性“qreport”"
+            "（文件 → 信息 → 属性 → 高级属性 → 自定义）并保存，再上传。"
+        )
+    else:
+        message = f"这是 qreport 写出的{kind}，不是学校填报的工作簿。请上传本校填写的工作簿。"
+    return Finding(file=label, severity="error", code="qreport_output", message=message)
+
+
 def check_and_record(store: Store, school: SchoolRow, staged: Path, saved: tuple[int, str], original_name: str,
                      catalog: Catalog, outline: Outline) -> VersionRow | Refused:  # fmt: skip
     """Validate the upload written at `staged` (`saved`: its size and SHA-256) and record it, or
@@ -94,6 +117,9 @@ def check_and_record(store: Store, school: SchoolRow, staged: Path, saved: tuple
     findings = list(result.findings)
     found = result.school
     if found is not None:
+        written = _written_by_qreport(staged, label)
+        if written is not None:
+            findings.insert(0, written)
         others = [s.name for s in store.schools() if s.id != school.id]
         verdict = _identity(school, found.name, found.code, others, store.codes_of_others(school.id), label)
         if isinstance(verdict, Refused):

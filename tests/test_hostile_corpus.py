@@ -557,3 +557,40 @@ def test_init_on_a_file_or_a_dangling_narrative_link_writes_nothing(tmp_path: Pa
     code, out = run("init", folder)
     assert code == 2 and "指向不存在位置的链接" in out
     assert sorted(p.name for p in folder.iterdir()) == ["narrative"]  # no partial qreport.toml
+
+
+# == names and datasets from elsewhere ===============================================================
+
+
+def test_a_gbk_named_workbook_from_a_windows_zip_builds_and_is_named_readably(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    gbk = os.fsdecode(os.fsencode(folder) + b"/" + "巴彦淖尔职业学校.xlsx".encode("gbk"))
+    shutil.copy(one_school(tmp_path / "src"), gbk)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, text = run("build", folder, "-o", out / "r.docx", "--tables", out / "t.xlsx")
+    assert code == 0, text
+    assert "巴彦淖尔职业学校.xlsx" in text
+    assert '"file": "巴彦淖尔职业学校.xlsx"' in (out / "r.json").read_text(encoding="utf-8")
+
+
+def test_controls_and_lone_surrogates_in_a_lower_dataset_never_reach_the_report(tmp_path: Path) -> None:
+    import json
+
+    one_school(tmp_path / "in")
+    code, text = run("build", tmp_path / "in", "-o", tmp_path / "city.docx", "--quiet")
+    assert code == 0, text
+    data = json.loads((tmp_path / "city.json").read_text(encoding="utf-8"))
+    data["region"]["name"] = "坏\ud800市\x01\x1b[31m"
+    for school in data["schools"]:
+        school["name"], school["short_name"] = "学校\x07\ud800", "简\x01"
+    (tmp_path / "evil.json").write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    code, text = run("build", "--from-datasets", tmp_path / "evil.json", tmp_path / "city.json",
+                     "-o", out / "r.docx", "--tables", out / "t.xlsx", "--quiet")  # fmt: skip
+    assert code == 0, text
+    body = "\n".join(p.text for p in docx.Document(str(out / "r.docx")).paragraphs)
+    assert "\x01" not in body and "\ud800" not in body
+    openpyxl.load_workbook(out / "t.xlsx")

@@ -73,7 +73,7 @@ def validate_file(path: Path, catalog: Catalog, outline: Outline, *, label: str 
                   in_folder: bool = False) -> FileResult:  # fmt: skip
     """Read and check one workbook. One found in a folder is first asked whether it is a school's
     workbook at all (`in_folder`); one named by the user is always read."""
-    name = label or str(path)
+    name = label or file_label(path)  # a GBK name from a Windows zip is shown decoded
     if in_folder:
         reason = skip_reason(path, catalog.sheets)
         if reason is not None:

@@ -27,6 +27,7 @@ from qreport.compile.dataset import read_dataset
 from qreport.errors import InputError
 from qreport.findings import Finding, finding
 from qreport.model import Dataset, Provenance, Region, School, StoredDataset, YearValue
+from qreport.textgate import file_label
 from qreport.workbook.cells import display
 from qreport.workbook.folder import Skipped, discover, legacy_file_of
 from qreport.workbook.packed import Values, value_of
@@ -96,7 +97,7 @@ def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path
              *, draft: bool = False, workers: int | None = None,
              progress: Progress | None = None) -> list[FileResult]:  # fmt: skip
     """Validate every workbook, in parallel when there are many; results in input order."""
-    jobs = [(p, str(p.relative_to(folder)), catalog.year, outline_path, draft) for p in paths]
+    jobs = [(p, file_label(p.relative_to(folder)), catalog.year, outline_path, draft) for p in paths]
     workers = workers or os.cpu_count() or 1
     results: list[FileResult] = []
 

@@ -23,6 +23,7 @@ from qreport.errors import InputError, original
 from qreport.findings import Finding
 from qreport.mark import DATASET_KEY, generator
 from qreport.model import Dataset, Provenance, StoredDataset, StoredSchool, YearValue
+from qreport.textgate import gate
 from qreport.workbook.packed import Values, packed_values, value_of
 
 FORMAT = "qreport-dataset/1"
@@ -214,7 +215,7 @@ def _text(value: object, field: str, *, optional: bool = False) -> str:
         return ""
     if not isinstance(value, str):
         raise _Bad(field, f"应为文本（现为 {_shown(value)}）")
-    return value
+    return gate(value)  # the text gate: no control character or lone surrogate reaches a report
 
 
 def _number(value: object, field: str) -> float | None:

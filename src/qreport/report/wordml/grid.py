@@ -17,6 +17,7 @@ from docx.oxml.ns import nsdecls
 from docx.table import Table
 
 from qreport.report import styles
+from qreport.textgate import gate
 
 Align = Literal["left", "center"]
 T = TypeVar("T")
@@ -185,7 +186,7 @@ def table_xml(grid: Grid, *, size: float, style_id: str) -> str:
 def paragraph_xml(style_id: str, text: str = "", *, space_after_twips: int | None = None) -> str:
     """A plain paragraph (a 续表 line, the air after a table) as WordprocessingML."""
     spacing = "" if space_after_twips is None else f'<w:spacing w:after="{space_after_twips}"/>'
-    run = f"<w:r><w:t>{escape(text)}</w:t></w:r>" if text else ""
+    run = f"<w:r><w:t>{escape(gate(text))}</w:t></w:r>" if text else ""
     return f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{escape(style_id)}"/>{spacing}</w:pPr>{run}</w:p>'
 
 
@@ -215,7 +216,9 @@ def _tc(width: int, span: int, merge: str, style_id: str, jc: str, run: str) -> 
 def _run(cell: Cell, half_points: int, header: bool) -> str:
     """One run with the cell's text; line breaks kept."""
     bold = "<w:b/>" if cell.bold or header else ""
-    lines = '</w:t><w:br/><w:t xml:space="preserve">'.join(escape(line) for line in cell.text.split("\n"))
+    lines = '</w:t><w:br/><w:t xml:space="preserve">'.join(
+        escape(line) for line in gate(cell.text).split("\n")
+    )
     return (
         f'<w:r><w:rPr>{bold}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
         f'<w:t xml:space="preserve">{lines}</w:t></w:r>'

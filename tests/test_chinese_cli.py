@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import qreport
 from qreport.atomic import cannot_write
 from qreport.cli.app import app
+from qreport.cli.usage import _wrap
 
 import builders
 
@@ -114,3 +115,13 @@ def test_system_errors_are_chinese(number: int, tmp_path: Path, monkeypatch: pyt
     monkeypatch.delenv("QREPORT_DEBUG", raising=False)
     message = cannot_write(tmp_path / "报告.docx", OSError(number, os.strerror(number))).message
     assert "报告.docx" in message and not english_words(message.replace(str(tmp_path), "")), message
+
+
+def test_help_wraps_chinese_without_splitting_an_address_or_option() -> None:
+    text = "监听地址，默认 127.0.0.1（只有本机可以访问）；要让其他电脑访问，用 0.0.0.0。"
+    for width in range(20, 60):
+        lines = _wrap(text, width)
+        assert all(sum(2 if ord(c) > 0x2E7F else 1 for c in line) <= width for line in lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert any("0.0.0.0" in line for line in lines) and any("127.0.0.1" in line for line in lines)
+    assert _wrap("x" * 50, 20) == ["x" * 20, "x" * 20, "x" * 10]  # a run longer than a line is cut

@@ -10,6 +10,7 @@ from their English text. The English original is shown only under QREPORT_DEBUG=
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +31,7 @@ except ImportError:  # pragma: no cover - older typer depends on click itself
 Function = TypeVar("Function", bound=Callable[..., Any])
 HELP_TEXT = "显示本帮助并退出。"
 WIDTH = 100  # help pages wrap long descriptions at this many terminal columns
+_ASCII_TAIL = re.compile(r"[!-~]+$")  # a run of printable ASCII ending the line
 
 
 class UsageProblem(click_errors.UsageError):
@@ -48,8 +50,12 @@ def _wrap(text: str, width: int) -> list[str]:
     lines, line = [], ""
     for ch in text:
         if _width(line + ch) > width:
-            lines.append(line)
-            line = ch.lstrip()
+            # an option name, number or address (0.0.0.0) moves to the next line whole
+            run = _ASCII_TAIL.search(line)
+            keep = run is not None and ch.isascii() and not ch.isspace() and run.start() > 0
+            head, tail = (line[: run.start()], line[run.start() :]) if keep and run else (line, "")
+            lines.append(head)
+            line = (tail + ch).lstrip()
         else:
             line += ch
     return [*lines, line] if line or not lines else lines

@@ -356,7 +356,7 @@ SAMPLES: dict[str, Sequence[int | None]] = {
 # split by weight, classes follow from them. CLOSED: taught in 2023, 停办 in 2024. ADDED: new in 2024.
 # 杭后职教 copies 表1-1 (its 专业人数 sum to 2480, more than its 1735 full-time students in 表1-5, so
 # they are scaled to 1735); of its four retired 2010-catalogue rows (140800 音乐, 142100 美术,
-# 150100 体育, 180400 公关礼仪, all 停办) one is kept to show the retired-code warning.
+# 150100 体育, 180400 公关礼仪, all 停办) one is kept: a closed major keeps its old code without a finding.
 # --------------------------------------------------------------------------------------------------
 
 MajorSpec = tuple[str, str, int, int]
@@ -1700,8 +1700,6 @@ def reconciliation_markdown(folder: Path = DEFAULT_OUT) -> str:
 
 # code -> why the example keeps that warning (documented in the reconciliation and checked by the tests)
 WARNING_REASONS: dict[str, str] = {
-    "major_code_retired": "major_code_retired：杭后职教专业设置保留表1-1 中一行 2010 年版旧代码 140800 音乐（停办），演示旧代码提示；"
-    "表1-1 另外三行旧代码（142100 美术、150100 体育、180400 公关礼仪，均停办）未录入。",
     "yoy_jump": "yoy_jump：市职校升入本科人数由 11 人降为 3 人（表1-7 原数），变化超过 3 倍，照实保留。",
 }
 

@@ -133,7 +133,7 @@ CORPUS = [
     pytest.param(info("填报年度", 2023), "info_year_mismatch", INFO, "B10", None, "error", id="year-2023"),
     # -- 专业设置
     pytest.param(listed(MAJORS, "专业代码", "61010"), "major_code_format", MAJORS, "A4", None, "error", id="major-code-5-digits"),
-    pytest.param(listed(MAJORS, "专业代码", "140800"), "major_code_retired", MAJORS, "A4", None, "warning", id="major-code-retired"),
+    pytest.param(listed(MAJORS, "专业代码", "140800"), "major_code_category", MAJORS, "A4", None, "error", id="major-code-old-catalogue"),
     pytest.param(listed(MAJORS, "专业代码", "810101"), "major_code_category", MAJORS, "A4", None, "error", id="major-code-category"),
     pytest.param(listed(MAJORS, "专业代码", "610105", n=2), "major_duplicate", MAJORS, "A5", None, "error", id="major-duplicate"),
     pytest.param(listed(MAJORS, "专业名称", None), "major_name_missing", MAJORS, "B4", None, "warning", id="major-name-missing"),

@@ -18,7 +18,7 @@ from qreport.compile.dataset import to_json
 from qreport.report import write_report
 from qreport.report.dump import dump_docx
 
-from builders import edit, set_value
+from builders import append_list_row, edit, set_value
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "bayannur"
@@ -31,10 +31,16 @@ CATALOG = load_catalog(2024)
 Edit = Callable[[Workbook], None]
 
 
-def city(tmp_path: Path, edits: dict[str, Edit], only: list[str] | None = None) -> tuple[BuildResult, str]:
+def city(tmp_path: Path, edits: dict[str, Edit], only: list[str] | None = None, *, config_lines: str = "",
+         extra: dict[str, str] | None = None) -> tuple[BuildResult, str]:  # fmt: skip
     """A copy of the example city with some workbooks changed, built, its report dumped as text."""
     folder = tmp_path / "city"
     shutil.copytree(EXAMPLE, folder)
+    for name, content in (extra or {}).items():
+        (folder / name).write_text(content, encoding="utf-8")
+    if config_lines:
+        toml = folder / "qreport.toml"
+        toml.write_text(config_lines + toml.read_text(encoding="utf-8"), encoding="utf-8")
     if only is not None:
         for book in folder.glob("*.xlsx"):
             if book.name not in only:
@@ -227,3 +233,72 @@ def test_year_on_year_sentence_compares_only_schools_with_both_years(tmp_path: P
     word = "增加" if change > 0 else "减少"
     assert f"较上年{word}{abs(int(change))}人（按两年都有数据的学校比较" in sentence
     assert arts is not None
+
+
+# -- 8. majors -------------------------------------------------------------------------------------
+
+
+def add_major(code: str, name: str, adjustment: str = "未调") -> Edit:
+    def change(wb: Workbook) -> None:
+        append_list_row(wb, "专业设置", {"专业代码": code, "专业名称": name, "设置年份": 2020, "上年班级数": 1,
+                                      "本年新招班级数": 1, "本年在校生数": 0, "调整情况": adjustment})  # fmt: skip
+
+    return change
+
+
+def test_same_code_different_names_across_schools_warns_naming_both(tmp_path: Path) -> None:
+    result, _ = city(tmp_path, {VOCATIONAL: add_major("710201", "电子商务")})  # 计算机应用 elsewhere
+    conflicts = codes(result, "major_name_conflict")
+    assert len(conflicts) == 1 and "710201" in conflicts[0].message
+    assert "电子商务" in conflicts[0].message and "计算机应用" in conflicts[0].message
+
+
+def test_a_province_list_checks_codes_and_names(tmp_path: Path) -> None:
+    """710299 电子商务 passes the shape and 专业大类 checks; the province's list knows better. The list
+    here holds the example's majors."""
+    listing = ["专业代码,专业名称"] + [
+        f"{m.code},{m.name}" for s in build(EXAMPLE, workers=1).dataset.schools for m in s.majors
+    ]
+    result, _ = city(tmp_path, {VOCATIONAL: add_major("710299", "电子商务"), ARTS: add_major("730301", "财务会计")},
+                     config_lines='majors_list = "专业目录.csv"\n', extra={"专业目录.csv": "\n".join(dict.fromkeys(listing))})  # fmt: skip
+    unlisted = codes(result, "major_code_unlisted")
+    assert [(f.file, f.severity) for f in unlisted] == [(VOCATIONAL, "error")]
+    assert "710299" in unlisted[0].message and "专业目录.csv" in unlisted[0].message
+    renamed = [f for f in codes(result, "major_name_unlisted") if f.file == ARTS]
+    assert renamed and "会计事务" in renamed[0].message and "财务会计" in renamed[0].message
+
+
+def test_old_code_on_a_closed_row_is_no_finding_and_a_wrong_code_says_what_is_known(tmp_path: Path) -> None:
+    result, _ = city(
+        tmp_path, {ARTS: add_major("140800", "音乐", "停办"), SPORTS: add_major("123456", "体育运营")}
+    )
+    assert not [f for f in result.findings if f.file == ARTS and f.code.startswith("major_code")]
+    wrong = [f for f in codes(result, "major_code_category") if f.file == SPORTS]
+    assert len(wrong) == 1 and "2010" not in wrong[0].message and "“12”" in wrong[0].message
+
+
+# -- 9. minor points -----------------------------------------------------------------------------------
+
+
+def test_zero_respondents_is_one_error_saying_zero(tmp_path: Path) -> None:
+    result, _ = city(tmp_path, {VOCATIONAL: values(("sat_students", "sample", 0))})
+    about = [f for f in result.findings if f.file == VOCATIONAL and f.indicator == "sat_students"]
+    assert [f.code for f in about] == ["sample_invalid"]
+    assert "“0”" in about[0].message and "0.0" not in about[0].message
+
+
+def test_rounding_of_an_exact_half_goes_up_in_the_printed_report(tmp_path: Path) -> None:
+    """市艺校 alone: 23 of 160 graduates self-employed (14.375 %), 41 of 160 fit (25.625 %), enrolment
+    400 → 429 (+7.25 %)."""
+    result, text = city(
+        tmp_path,
+        {ARTS: values(("graduates", "previous", 160), ("graduates_placed", "previous", 160),
+                      ("self_employed", "previous", 23), ("fitness_tested", "current", 160),
+                      ("fitness_passed", "current", 41), ("enrolment", "previous", 400), ("enrolment", "current", 429))},
+        only=[ARTS],
+    )  # fmt: skip
+    assert result.dataset.value("self_employment_rate", "previous") == 14.375
+    assert row(text, "表1 人才培养质量计分卡", "自主创业率").split("|")[4].strip() == "14.38"
+    assert row(text, "表6 落实政策表", "其中：学生体质测评合格率").split("|")[5].strip() == "25.63"
+    assert "上年为14.38%" in text
+    assert "招生429人，较上年增长7.3%" in text

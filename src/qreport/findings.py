@@ -155,13 +155,22 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     # majors list
     "major_code_format": ("error", "专业代码“{value}”应为 6 位数字（2021 年版中职专业目录），例如 720201。"),
-    "major_code_retired": (
-        "warning",
-        "专业代码“{value}”是 2010 年版旧目录的代码。请改用 2021 年版目录中的对应代码（6 位，以 61–79 开头）。",
-    ),
     "major_code_category": (
         "error",
-        "专业代码“{value}”的专业大类“{prefix}”不在 2021 年版目录中（应为 61–79）。请核对代码。",
+        "专业代码“{value}”的前两位“{prefix}”不是 2021 年版中职专业目录的专业大类（61–79）。请核对代码；"
+        "已停办的专业请在“调整情况”中选“停办”。",
+    ),
+    "major_name_conflict": (
+        "warning",
+        "专业代码 {value} 在本校名为“{name}”，在{other}（{other_cell}）名为“{other_name}”。同一代码应是同一专业，请核对代码或名称。",
+    ),
+    "major_code_unlisted": (
+        "error",
+        "专业代码“{value}”不在专业目录 {source} 中。请核对代码；已停办的专业请在“调整情况”中选“停办”。",
+    ),
+    "major_name_unlisted": (
+        "warning",
+        "专业代码 {value} 在专业目录 {source} 中名为“{listed}”，本校填写“{name}”。请核对专业名称。",
     ),
     "major_duplicate": ("error", "专业代码 {value} 重复出现（另见第 {other} 行）。每个专业只填一行。"),
     "major_name_missing": ("warning", "专业代码 {value} 没有填写专业名称。"),

@@ -105,6 +105,8 @@ def build_inputs(result: BuildResult) -> list[Named]:
         inputs.append(("大纲文件", config.resolve(config.report.outline)))
     if config.report.tables:
         inputs.append(("表格定义文件", config.resolve(config.report.tables)))
+    if config.majors_list:
+        inputs.append(("专业目录", config.resolve(config.majors_list)))
     inputs += files_below(config.resolve(config.report.narrative), "叙述文件")
     for school in result.dataset.schools:
         base = Path(school.path or school.file).parent

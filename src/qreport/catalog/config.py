@@ -107,6 +107,9 @@ class Config(_Strict):
     report: Report = Field(default_factory=Report)
     team: list[TeamEntry] = Field(default_factory=list)
     schools: list[ExpectedSchool] = Field(default_factory=list)
+    majors_list: str = (
+        ""  # the province's list of majors (.xlsx/.csv: 专业代码, 专业名称), relative to the config
+    )
     base_dir: Path = Field(default=Path("."), exclude=True)
     source: Path | None = Field(default=None, exclude=True)  # the file it was loaded from
 

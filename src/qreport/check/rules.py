@@ -25,7 +25,6 @@ YOY_FACTOR = 3
 TOLERANCE = 1e-6
 MAJOR_CODE = re.compile(r"^\d{6}$")
 CATEGORIES_2021 = range(61, 80)  # 专业大类 of the 2021 catalogue: 61 农林牧渔 … 79 公共管理与服务
-RETIRED_CATEGORIES = range(1, 19)  # 2010 catalogue: 01 农林牧渔 … 18 其他
 
 
 def _name(catalog: Catalog, ind: Indicator) -> str:
@@ -40,7 +39,7 @@ def _where(school: School, ind: Indicator, which: str) -> dict[str, str | None]:
     return {"sheet": sheet, "cell": cell, "indicator": ind.id}
 
 
-def _list_cell(school: School, sheet: str, header: str, row: int) -> dict[str, str | None]:
+def list_cell(school: School, sheet: str, header: str, row: int) -> dict[str, str | None]:
     """Where the column headed `header` of a list sheet meets `row`: the column as found in this
     workbook (a school may insert columns), or where the template puts it."""
     col = school.columns.get(sheet, {}).get(header) or layout.LIST_HEADERS[sheet].index(header) + 1
@@ -155,23 +154,21 @@ def major_codes(school: School, catalog: Catalog, outline: Outline) -> Iterator[
     seen: dict[str, int] = {}
     sheet = layout.MAJORS_SHEET
     for m in school.majors:
-        at = _list_cell(school, sheet, "专业代码", m.row)
+        at = list_cell(school, sheet, "专业代码", m.row)
         if not MAJOR_CODE.match(m.code):
             yield finding("major_code_format", school.file, **at, value=m.code)
             continue
-        prefix = int(m.code[:2])
-        if prefix in RETIRED_CATEGORIES:
-            yield finding("major_code_retired", school.file, **at, value=m.code)
-        elif prefix not in CATEGORIES_2021:
+        # a closed major keeps the code it had: an old catalogue's code is history, not a mistake
+        if int(m.code[:2]) not in CATEGORIES_2021 and m.adjustment != "停办":
             yield finding("major_code_category", school.file, **at, value=m.code, prefix=m.code[:2])
         if m.code in seen:
             yield finding("major_duplicate", school.file, **at, value=m.code, other=seen[m.code])
         seen.setdefault(m.code, m.row)
         if not m.name:
-            yield finding("major_name_missing", school.file, **_list_cell(school, sheet, "专业名称", m.row),
+            yield finding("major_name_missing", school.file, **list_cell(school, sheet, "专业名称", m.row),
                           value=m.code)  # fmt: skip
         if m.adjustment and m.adjustment not in layout.ADJUST_CHOICES:
-            yield finding("major_adjust_invalid", school.file, **_list_cell(school, sheet, "调整情况", m.row),
+            yield finding("major_adjust_invalid", school.file, **list_cell(school, sheet, "调整情况", m.row),
                           value=m.adjustment, choices="、".join(layout.ADJUST_CHOICES))  # fmt: skip
 
 
@@ -207,13 +204,13 @@ def texts(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
         has_picture = t.row in pasted or bool(t.image)
         if t.section not in outline:
             choices = "、".join(s for s in outline.numbers if s.count(".") == 1)
-            yield finding("section_unknown", school.file, **_list_cell(school, sheet, "章节", t.row),
+            yield finding("section_unknown", school.file, **list_cell(school, sheet, "章节", t.row),
                           value=t.section or "（空）", choices=choices)  # fmt: skip
         elif not t.content and not has_picture:
-            yield finding("text_empty", school.file, **_list_cell(school, sheet, "内容", t.row), row=t.row)
+            yield finding("text_empty", school.file, **list_cell(school, sheet, "内容", t.row), row=t.row)
         yield from _picture_findings(school, sheet, t, folder, "text_image_missing")
         if has_picture and not t.caption:
-            yield finding("image_caption_missing", school.file, **_list_cell(school, sheet, "图片说明", t.row),
+            yield finding("image_caption_missing", school.file, **list_cell(school, sheet, "图片说明", t.row),
                           fallback=t.picture_caption(school.label))  # fmt: skip
 
 
@@ -223,7 +220,7 @@ def cases(school: School, catalog: Catalog, outline: Outline) -> Iterator[Findin
     for c in school.cases:
         missing = [name for name, v in (("标题", c.title), ("正文", c.body)) if not v]
         if missing:
-            yield finding("case_incomplete", school.file, **_list_cell(school, sheet, "标题", c.row),
+            yield finding("case_incomplete", school.file, **list_cell(school, sheet, "标题", c.row),
                           missing="、".join(missing))  # fmt: skip
         yield from _picture_findings(school, sheet, c, folder, "case_image_missing")
 
@@ -236,7 +233,7 @@ def _picture_findings(
     pasted = school.pictures.get(sheet, {})
     named = picture_beside(folder, item.image) if item.image else None
     if item.image and item.row not in pasted and named is None:
-        yield finding(missing, school.file, **_list_cell(school, sheet, "图片", item.row), value=item.image)
+        yield finding(missing, school.file, **list_cell(school, sheet, "图片", item.row), value=item.image)
         return
     if named is not None:
         data: bytes | None = read_picture(named)
@@ -245,7 +242,7 @@ def _picture_findings(
     problem = None if data is None else picture_problem(data)
     if problem is not None:
         shown = item.image if named is not None else "粘贴的图片"
-        yield finding("picture_invalid", school.file, **_list_cell(school, sheet, "图片", item.row),
+        yield finding("picture_invalid", school.file, **list_cell(school, sheet, "图片", item.row),
                       value=shown, reason=problem)  # fmt: skip
 
 

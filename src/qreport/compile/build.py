@@ -20,6 +20,7 @@ from qreport.catalog.config import CONFIG_NAME, Config, find_config
 from qreport.catalog.indicators import Catalog, load_catalog
 from qreport.catalog.outline import Outline, load_outline
 from qreport.catalog.regions import SCHOOL, whole_of
+from qreport.check import majors
 from qreport.check.validate import FileResult, validate_file
 from qreport.compile.aggregate import aggregate, city_majors, city_samples, derive, units_of
 from qreport.compile.coverage import coverage_findings
@@ -243,7 +244,7 @@ def build(folder: Path | str, *, config: Config | None = None, config_path: Path
     findings = [finding("file_outside", name) for name in outside]
     findings += [f for r in files for f in r.findings]
     schools, identity = _identity_findings([r.school for r in files if r.school], config, draft, skipped)
-    findings += identity
+    findings += identity + _majors_findings(schools, config)
     values = {s.name: s.values for s in schools}  # inputs and derived, made by the workers
     units = units_of(schools, values)
     # the words follow the configured name only: schools' own 所在地区 may name a district (临河区)
@@ -272,6 +273,15 @@ def cover_findings(config: Config, region_name: str) -> list[Finding]:
         finding("cover_missing", CONFIG_NAME, what=what, where=where)
         for what, where in config.gaps(region_name)
     ]
+
+
+def _majors_findings(schools: Sequence[School], config: Config) -> list[Finding]:
+    """Majors across schools, and against the province's list when qreport.toml names one."""
+    out = majors.name_conflicts(schools)
+    if config.majors_list:
+        path = config.resolve(config.majors_list)
+        out += majors.against_list(schools, majors.load_majors_list(path), path.name)
+    return out
 
 
 def region_of(config: Config, name: str, *, whole: str, member: str, school_count: int) -> Region:

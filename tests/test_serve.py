@@ -458,7 +458,7 @@ def test_draft_build_runs_in_the_background_one_at_a_time(visitor: Visitor, file
     visitor.portal.builder.wait(300)
     status = visitor.client.get("/bureau/build/status").json()
     assert status["state"] == "done", status
-    assert "1 所学校" in status["message"]
+    assert "1 所学校" in status["message"] and "【待补充】" in status["message"]  # the report's notes
     page = visitor.client.get("/bureau")
     for kind in ("report", "tables", "dataset"):
         assert f'href="/bureau/builds/1/{kind}"' in page.text

@@ -61,14 +61,15 @@ def _child(snapshot: Path, out: Path, previous: Path | None, say: Callable[[Any]
         say(["progress", "写出报告", 0, 0])
         stem = default_stem(result)  # a draft's: …年中职质量年报（草稿）
         names = {"report": f"{stem}.docx", "tables": f"{stem}汇总表.xlsx", "dataset": f"{stem}.json"}
-        write_outputs(result, docx=out / names["report"], dataset=out / names["dataset"],
-                      tables=out / names["tables"])  # fmt: skip
+        written = write_outputs(result, docx=out / names["report"], dataset=out / names["dataset"],
+                                tables=out / names["tables"])  # fmt: skip
     except QreportError as exc:
         say(["failed", exc.message])
         return
     errors, warnings = counts(result.findings)
     summary = (f"草稿已生成：{len(result.dataset.schools)} 所学校；问题清单（错误 {errors} 项，"
                f"警告 {warnings} 项）附在报告末尾。")  # fmt: skip
+    summary += "".join(f"{note.rstrip('。')}。" for note in written.notes)  # e.g. sections still 【待补充】
     say(["done", names, summary])
 
 

@@ -84,6 +84,7 @@ def wait_for_file(folder: Path, suffix: str) -> Path:
 
 
 def test_bureau_and_school_in_a_real_browser(browser: object, tmp_path: Path, blank_template: Path) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -160,7 +161,8 @@ def test_bureau_and_school_in_a_real_browser(browser: object, tmp_path: Path, bl
         assert "已通过" in row.text
         assert "已通过 1" in find(By.CLASS_NAME, "totals").text
         find(By.XPATH, "//button[normalize-space()='生成草稿报告']").click()
-        WebDriverWait(driver, 300).until(  # type: ignore[arg-type]
+        # the page reloads itself when the build ends: an element found just before is then stale
+        WebDriverWait(driver, 300, ignored_exceptions=[StaleElementReferenceException]).until(  # type: ignore[arg-type]
             lambda d: d.find_element(By.ID, "build-status").get_attribute("data-state") in ("done", "failed")
         )
         status = find(By.ID, "build-status")

@@ -69,7 +69,7 @@ def _child(snapshot: Path, out: Path, previous: Path | None, say: Callable[[Any]
     errors, warnings = counts(result.findings)
     summary = (f"草稿已生成：{len(result.dataset.schools)} 所学校；问题清单（错误 {errors} 项，"
                f"警告 {warnings} 项）附在报告末尾。")  # fmt: skip
-    summary += "".join(f"{note.rstrip('。')}。" for note in written.notes)  # e.g. sections still 【待补充】
+    summary += "".join(f"\n{note}" for note in written.notes)  # e.g. sections still 【待补充】, shown smaller
     say(["done", names, summary])
 
 

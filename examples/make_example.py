@@ -108,6 +108,19 @@ SCHOOLS: tuple[SchoolInfo, ...] = (
 )
 SHORTS = tuple(s.short for s in SCHOOLS)
 
+# 基本信息 rows of the school's own report (cover, 责任声明, 编制组); the other schools leave them
+# blank, which their own reports show as placeholders.
+COVERS: dict[str, dict[str, str]] = {
+    "杭后职教": {
+        "编制日期": "2025年1月",
+        "法定代表人": "郭建军",
+        "负责人": "郭建军（校长）",
+        "编制组成员": "王效忠（党总支副书记）、李春梅（教务科科长）、赵海涛（招生就业科科长）",
+        "数据采集": "王丽华（教务科干事）",
+        "审定": "郭建军、王效忠",
+    },
+}
+
 # --------------------------------------------------------------------------------------------------
 # Typed values: id -> (2023 per school, 2024 per school), schools in SCHOOLS order.
 # Comments name the reference table a row copies; rows without a source are invented to meet the
@@ -1083,6 +1096,7 @@ def write_school(folder: Path, info: SchoolInfo, catalog: Any) -> Path:
             "填报人": info.filer,
             "联系电话": info.phone,
             "填报年度": YEAR,
+            **COVERS.get(info.short, {}),
         },
         values=school_values(info.short, catalog),
         samples={k: v[SHORTS.index(info.short)] for k, v in SAMPLES.items()},

@@ -131,6 +131,23 @@ class Staged:
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
         self._folders: dict[Path, Path] = {}  # target folder -> its temporary folder
+        self._made: list[Path] = []  # folders made for the outputs, removed again after a failure
+
+    def folder(self, target: Path) -> Path:
+        """`target` as a folder for outputs: made (with its parents) if missing, and removed again
+        if the outputs are not moved into place, so a failed command leaves no empty folder."""
+        target = Path(target)
+        missing = [p for p in (target, *target.parents) if not p.exists()]
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            raise QreportError(
+                f"无法写入文件夹 {target}：同名的文件已存在。请换一个输出文件夹。", path=str(target)
+            ) from None
+        except OSError as exc:
+            raise cannot_write(target, exc) from None
+        self._made += missing  # deepest first
+        return target
 
     def path(self, target: Path) -> Path:
         target = Path(target)
@@ -160,3 +177,7 @@ class Staged:
             finally:  # whatever was not moved into place: all of it after a failure
                 for folder in self._folders.values():
                     shutil.rmtree(folder, ignore_errors=True)
+                if kind is not None:
+                    for folder in self._made:
+                        with contextlib.suppress(OSError):
+                            folder.rmdir()

@@ -30,6 +30,7 @@ class Written:
 
     paths: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    school_reports: list[Path] = field(default_factory=list)  # of `paths`: the schools' own reports
 
 
 def default_stem(result: BuildResult) -> str:
@@ -46,9 +47,13 @@ def write_outputs(
     dataset: Path | str | None = None,
     tables: Path | str | None = None,
     pdf: Path | str | None = None,
+    school_reports: Path | str | None = None,
+    workers: int | None = None,
 ) -> Written:
     """Write the outputs asked for, all of them or none: the Word report (`docx`), the dataset file
-    (`dataset`), the tables workbook (`tables`) and the report as PDF (`pdf`, made with LibreOffice).
+    (`dataset`), the tables workbook (`tables`), the report as PDF (`pdf`, made with LibreOffice) and
+    every school's own report into the folder `school_reports` (made in parallel on `workers`
+    processes, default every core). The report of a `build_school` result is that school's own.
 
     The report carries the schools' pictures (texts and cases), as the command line's does; `result` is not
     changed. A build with errors is written only as a draft (`build(..., draft=True)`). An output
@@ -60,7 +65,13 @@ def write_outputs(
         ("数据集", dataset), ("汇总表", tables), ("报告", docx), ("PDF", pdf),
     ]  # fmt: skip
     outputs: list[Named] = [(what, Path(p)) for what, p in asked if p is not None]
-    check_outputs(outputs, build_inputs(result))
+    schools: list[Path] = []
+    if school_reports is not None:
+        from qreport.report.schools import school_report_paths
+
+        schools = school_report_paths(result, Path(school_reports))
+        outputs += [("学校年报", p) for p in schools]
+    check_outputs(outputs, build_inputs(result, schools=bool(schools)))
     paths = dict((what, p) for what, p in outputs)
     notes: list[str] = []
     with Staged() as stage:
@@ -72,22 +83,32 @@ def write_outputs(
             from qreport.compile.summary import write_tables
 
             write_tables(result.dataset, result.catalog, stage.path(paths["汇总表"]))
-        if "报告" in paths or "PDF" in paths:
+        if "报告" in paths or "PDF" in paths or schools:
             with tempfile.TemporaryDirectory(prefix="qreport-") as tmp:
-                report = Path(tmp) / "report.docx" if "报告" not in paths else stage.path(paths["报告"])
-                notes = _write_report(result, report, Path(tmp))
+                pictured = dataclasses.replace(result, dataset=with_pictures(result.dataset, Path(tmp)))
+                if "报告" in paths or "PDF" in paths:
+                    report = Path(tmp) / "report.docx" if "报告" not in paths else stage.path(paths["报告"])
+                    notes = _write_report(pictured, report)
                 if "PDF" in paths:
                     from qreport.report.pdf import convert_to_pdf
 
                     convert_to_pdf(report, stage.path(paths["PDF"]), shown=paths.get("报告", paths["PDF"]))
-    return Written([p for _what, p in outputs], notes)
+                if schools:
+                    from qreport.report.schools import write_school_reports
+
+                    write_school_reports(pictured, schools, stage, workers=workers)
+    return Written([p for _what, p in outputs], notes, schools)
 
 
-def _write_report(result: BuildResult, out: Path, tmp: Path) -> list[str]:
+def _write_report(result: BuildResult, out: Path) -> list[str]:
+    """The report of `result` (its pictures resolved): a region's, or a school's own."""
     from qreport.report import write_report
+    from qreport.report.schools import write_school_report
 
-    dataset = with_pictures(result.dataset, tmp)
-    report = write_report(dataset, result.config, result.catalog, out, outline=result.outline)
+    if result.school:
+        report = write_school_report(result, out)
+    else:
+        report = write_report(result.dataset, result.config, result.catalog, out, outline=result.outline)
     notes = list(report.warnings)
     sections = [p for p in report.placeholders if p not in report.details]  # details are findings
     if sections:
@@ -95,8 +116,9 @@ def _write_report(result: BuildResult, out: Path, tmp: Path) -> list[str]:
     return notes
 
 
-def build_inputs(result: BuildResult) -> list[Named]:
-    """Every file the build read or will read while writing: none may be an output."""
+def build_inputs(result: BuildResult, *, schools: bool = False) -> list[Named]:
+    """Every file the build read or will read while writing (with the schools' own reports when
+    `schools`): none may be an output."""
     inputs: list[Named] = [("学校工作簿", r.path) for r in result.files] + list(result.sources)
     config = result.config
     if config.source is not None:
@@ -108,6 +130,11 @@ def build_inputs(result: BuildResult) -> list[Named]:
     if config.majors_list:
         inputs.append(("专业目录", config.resolve(config.majors_list)))
     inputs += files_below(config.resolve(config.report.narrative), "叙述文件")
+    if result.school or schools:
+        own = config.school_report
+        inputs += files_below(config.resolve(own.narrative), "学校年报叙述文件")
+        inputs += [(what, config.resolve(name)) for what, name in
+                   (("学校年报大纲文件", own.outline), ("学校年报表格定义文件", own.tables)) if name]  # fmt: skip
     for school in result.dataset.schools:
         base = Path(school.path or school.file).parent
         items: list[TextBlock | Case] = [*school.texts, *school.cases]

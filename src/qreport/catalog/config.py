@@ -94,6 +94,7 @@ class Report(_Strict):
     compiler: str = ""  # 编制单位, e.g. 巴彦淖尔市教育局
     date: str = ""  # cover date, e.g. 2025年1月
     statement_date: str = ""  # date under the 内容真实性责任声明
+    representative: str = ""  # 法定代表人 named under the 内容真实性责任声明
     narrative: str = "narrative"  # folder of Markdown section texts, relative to the config file
     outline: str = ""  # an outline TOML replacing the default one, relative to the config file
     tables: str = ""  # a report.toml (chapter tables and charts) replacing the default one, likewise
@@ -101,10 +102,19 @@ class Report(_Strict):
     sizes: Sizes = Field(default_factory=Sizes)
 
 
+class SchoolReport(_Strict):
+    """Each school's own report (qreport build 学校.xlsx, build --school-reports): the bureau's
+    replacements of the shipped school-level texts and outline (templates/school/)."""
+
+    narrative: str = "school-narrative"  # folder of Markdown section texts, relative to the config file
+    outline: str = ""  # an outline TOML replacing templates/school/outline.toml
+
+
 class Config(_Strict):
     year: int = 2024
     region: Region = Field(default_factory=Region)
     report: Report = Field(default_factory=Report)
+    school_report: SchoolReport = Field(default_factory=SchoolReport)
     team: list[TeamEntry] = Field(default_factory=list)
     schools: list[ExpectedSchool] = Field(default_factory=list)
     majors_list: str = (

@@ -183,7 +183,9 @@ def build(
     paths: Annotated[
         list[Path] | None,
         path_argument(
-            metavar="文件夹", help="存放各校工作簿的文件夹；与 --from-datasets 连用时为下级数据集 JSON。"
+            metavar="文件夹",
+            help="存放各校工作簿的文件夹；或一所学校的工作簿（编制该校自己的年报）；"
+            "与 --from-datasets 连用时为下级数据集 JSON。",
         ),
     ] = None,
     output: Annotated[
@@ -213,10 +215,14 @@ def build(
         int | None,
         typer.Option("--workers", metavar="正整数", min=1, help="并行读取的进程数（默认为 CPU 核数）。"),
     ] = None,
+    school_reports: Annotated[
+        Path | None,
+        path_option("--school-reports", metavar="文件夹", help="同时为每所学校写出本校年报，放在此文件夹。"),
+    ] = None,
     json_out: Json = False,
     quiet: Quiet = False,
 ) -> None:
-    """读取文件夹中的全部工作簿，校验、汇总，写出 Word 报告和数据集。"""
+    """读取文件夹中的全部工作簿，校验、汇总，写出 Word 报告和数据集；给一个学校工作簿时写出该校年报。"""
     from qreport.cli.pipeline import BuildOptions, run_build
 
     paths = paths or []
@@ -226,6 +232,7 @@ def build(
     opts = BuildOptions(
         folder=None if from_datasets else paths[0], output=output, dataset=dataset, config=config, previous=previous, draft=draft,
         tables=tables, pdf=pdf, from_datasets=paths if from_datasets else [], workers=workers, json=json_out,
+        school_reports=school_reports,
         quiet=quiet or json_out,
     )  # fmt: skip
     try:

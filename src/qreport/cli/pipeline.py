@@ -31,6 +31,7 @@ class BuildOptions:
     pdf: bool = False
     from_datasets: list[Path] = field(default_factory=list)
     workers: int | None = None
+    school_reports: Path | None = None  # also every school's own report, into this folder
     json: bool = False
     quiet: bool = False
 
@@ -44,6 +45,8 @@ def _compile(opts: BuildOptions, err: Terminal) -> BuildResult:
         raise InputError(
             "请指定存放各校工作簿的文件夹（qreport build 文件夹），或用 --from-datasets 指定下级数据集。"
         )
+    if opts.folder.is_file():
+        return _compile_school(opts)
     if opts.quiet or not err.stream.isatty():
         return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,
                      workers=opts.workers)  # fmt: skip
@@ -59,6 +62,21 @@ def _compile(opts: BuildOptions, err: Terminal) -> BuildResult:
 
         return build(opts.folder, config_path=opts.config, previous=opts.previous, draft=opts.draft,
                      workers=opts.workers, progress=progress)  # fmt: skip
+
+
+def _compile_school(opts: BuildOptions) -> BuildResult:
+    """`qreport build 学校.xlsx`: that school's own report."""
+    from qreport.compile.school import build_school
+
+    folder_only = [
+        ("--previous", opts.previous),
+        ("--tables", opts.tables),
+        ("--school-reports", opts.school_reports),
+    ]
+    for option, given in folder_only:
+        if given:
+            raise InputError(f"{option} 只用于编制全市报告（qreport build 文件夹）；编制学校年报时请去掉它。")
+    return build_school(opts.folder, config_path=opts.config, draft=opts.draft)  # type: ignore[arg-type]
 
 
 def run_build(opts: BuildOptions, *, out: Terminal, err: Terminal) -> int:
@@ -91,18 +109,29 @@ def _summary(result: BuildResult, err: Terminal, *, datasets: int = 0) -> None:
 
 
 def write_outputs(result: BuildResult, opts: BuildOptions, err: Terminal | None = None) -> list[Path]:
-    """The command line's outputs (the report, its dataset beside it unless named, the tables and
-    the PDF when asked), written by the library's `write_outputs`; its notes shown on `err`."""
+    """The command line's outputs (the report, its dataset beside it unless named, the tables, the
+    PDF and the schools' own reports when asked), written by the library's `write_outputs`; its
+    notes shown on `err`. The schools' reports are named by their folder."""
     docx = opts.output or Path(f"{default_stem(result)}.docx")
     check_outputs([("报告", docx)], [])  # a folder given as -o has no suffix to replace
     written = outputs.write_outputs(
         result,
         docx=docx,
-        dataset=opts.dataset or docx.with_suffix(".json"),
+        # a school's own report comes alone; its dataset only when asked for
+        dataset=opts.dataset or (None if result.school else docx.with_suffix(".json")),
         tables=opts.tables,
         pdf=docx.with_suffix(".pdf") if opts.pdf else None,
+        school_reports=opts.school_reports,
+        workers=opts.workers,
     )
     if err is not None and not opts.quiet:
         for note in written.notes:
             err.line(("提示：", WARNING), note)
-    return written.paths
+    paths = [p for p in written.paths if p not in written.school_reports]
+    if opts.school_reports:
+        paths.append(opts.school_reports)
+        if err is not None and not opts.quiet:
+            shown = "、".join(p.name for p in written.school_reports[:3])
+            more = "……" if len(written.school_reports) > 3 else ""
+            err.line(f"各校年报 {len(written.school_reports)} 份，写在 {opts.school_reports}：{shown}{more}")
+    return paths

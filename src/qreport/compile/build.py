@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from qreport.atomic import HELD, signals_held
 from qreport.catalog.config import CONFIG_NAME, Config, find_config
@@ -36,6 +37,8 @@ from qreport.workbook.packed import Values, value_of
 PARALLEL_FROM = 24  # below this, worker start-up costs more than it saves
 
 Progress = Callable[[int, int, str], None]
+J = TypeVar("J")
+R = TypeVar("R")
 
 
 @dataclass
@@ -47,6 +50,7 @@ class BuildResult:
     files: list[FileResult] = field(default_factory=list)  # the school workbooks read
     skipped: list[Skipped] = field(default_factory=list)  # files of the folder that are not
     sources: list[tuple[str, Path]] = field(default_factory=list)  # datasets read: (上年数据集, path)
+    school: bool = False  # one school's own report (qreport build 学校.xlsx), not a region's
 
     @property
     def findings(self) -> list[Finding]:
@@ -94,6 +98,18 @@ def _leave_ctrl_c_to_the_parent() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # forked while the parent held them
 
 
+def pool_map(fn: Callable[[J], R], jobs: Sequence[J], workers: int, chunksize: int = 1) -> Iterator[R]:
+    """`fn` over `jobs` in `workers` forked processes, results in job order. Ctrl-C stops the parent
+    alone; on it (or any error) the queued jobs are dropped, the running ones finish."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_parent)
+    try:
+        with signals_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
+            done = pool.map(fn, jobs, chunksize=chunksize)
+        yield from done
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path: Path | None,
              *, draft: bool = False, workers: int | None = None,
              progress: Progress | None = None) -> list[FileResult]:  # fmt: skip
@@ -121,17 +137,11 @@ def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path
 
 def _read_in_pool(jobs: Sequence[Job], workers: int, done: Callable[[FileResult], None]) -> bool:
     """Read `jobs` in a pool, passing each result to `done` in order; False if the pool broke."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_parent)
     try:
-        with signals_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
-            results = pool.map(_read_one, jobs, chunksize=8)
-        for result in results:
+        for result in pool_map(_read_one, jobs, workers, chunksize=8):
             done(result)
     except BrokenProcessPool:
         return False
-    finally:
-        # on Ctrl-C (or any error) drop the queued workbooks; the running ones finish in ms
-        pool.shutdown(wait=True, cancel_futures=True)
     return True
 
 

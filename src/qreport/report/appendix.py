@@ -64,13 +64,16 @@ def schools_cells(table: Table, dataset: Dataset) -> int:
     return (len(printed_rows(table)) + 1) * (len(dataset.schools) + 4)
 
 
-def schools_grids(table: Table, dataset: Dataset, labels: dict[str, str], catalog: Catalog) -> Iterator[Grid]:
-    """序号 | 指标 | 单位 | one column per school (current year) | 全市 when the city has values.
+def schools_grids(
+    table: Table, dataset: Dataset, labels: dict[str, str], catalog: Catalog, *, whole: bool = True
+) -> Iterator[Grid]:
+    """序号 | 指标 | 单位 | one column per school (current year) | 全市 when the city has values
+    (and `whole`; a school's own report has its single column).
 
     With many schools the columns are split over several tables (续表), the 全市 column in the last.
     """
     rows = printed_rows(table)
-    with_city = any(dataset.value(ind.id) is not None for _, ind in rows)
+    with_city = whole and any(dataset.value(ind.id) is not None for _, ind in rows)
     chunks = school_chunks(list(dataset.schools), with_total=with_city)
     for k, schools in enumerate(chunks):
         city = with_city and k == len(chunks) - 1

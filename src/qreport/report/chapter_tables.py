@@ -71,6 +71,8 @@ def indicator_grid(
 
     `labels` maps school name -> the short name printed; `names` fills {year} and the like.
     """
+    if spec.schools == "years":
+        return [_years_as_columns(spec, dataset, catalog, years, names)]
     columns = expand(spec.items, catalog, years, names)
     corner, total = fill(spec.corner, **names), fill(spec.total, **names)
     marks = Marks(dataset, catalog, labels)
@@ -146,6 +148,30 @@ def _schools_as_columns(
         row += [Cell(_value(dataset, marks, col, s)) for s in schools]
         if total:
             row.append(Cell(_value(dataset, marks, col, None)))
+        body.append(row)
+    return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)
+
+
+def _years_as_columns(
+    spec: TableSpec,
+    dataset: Dataset,
+    catalog: Catalog,
+    years: dict[str, str],
+    names: Mapping[str, object],
+) -> Grid:
+    """指标 | previous year | current year: the region's own values (in a school's report, the
+    school's), one row per item; items with a `group` share a merged first column."""
+    grouped = any(item.group for item in spec.items)
+    lead = 2 if grouped else 1
+    corner = fill(spec.corner, **names) or "指标"
+    header: Row = [Cell(corner, colspan=lead)] + [None] * (lead - 1)
+    header += [Cell(years[w]) for w in ("previous", "current")]
+    groups = merged_down([fill(item.group, **names) for item in spec.items]) if grouped else []
+    body: list[Row] = []
+    for k, item in enumerate(spec.items):
+        row: Row = [groups[k]] if grouped else []
+        row.append(Cell(indicator_label(item, catalog, names), align="left"))
+        row += [Cell(_value(dataset, catalog, Column(item.id, w, ""), None)) for w in ("previous", "current")]
         body.append(row)
     return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)
 

@@ -117,11 +117,19 @@ class _Writer:
         self.region = config.region.name or dataset.region.name
         self.region_short = config.region.short or self.region
         self.region_code = config.region.code or dataset.region.code
-        bureau = config.resolve(config.report.narrative)
+        self.own = spec.level == "school"  # one school's own report
+        if self.own:
+            bureau, shipped = (
+                config.resolve(config.school_report.narrative),
+                template_path("school", "narrative"),
+            )
+        else:
+            bureau, shipped = config.resolve(config.report.narrative), template_path("narrative")
         self.bureau_narrative = bureau
-        self.narrative = Narrative(
-            [bureau, template_path("narrative")], build_context(dataset, config, catalog, self.labels)
-        )
+        context = build_context(dataset, config, catalog, self.labels)
+        if self.own:
+            context["school"] = context["city"]  # {{ school.graduates }}: the school's own figures
+        self.narrative = Narrative([bureau, shipped], context)
 
     # -- names for {year} {previous} {region} in captions ----------------------------------------
 
@@ -171,8 +179,9 @@ class _Writer:
             self.region, report.title, self.catalog.year, report.compiler, report.date, self.dataset.draft
         )
         frontmatter.cover(doc, info, self.placeholders)
-        frontmatter.statement(doc, self.config, self.region_short, self.catalog.year, self.placeholders)
-        frontmatter.team(doc, self.config, self.region_short, self.placeholders)
+        subject = "本校" if self.own else self.region_short
+        frontmatter.statement(doc, self.config, subject, self.catalog.year, self.placeholders, own=self.own)
+        frontmatter.team(doc, self.config, self.region if self.own else self.region_short, self.placeholders)
         self.details = list(self.placeholders)  # cover, statement and team: the build warns of these
         frontmatter.preface(doc, self.narrative.render(PREFACE), self.placeholders)
         return [frontmatter.list_page(doc, title) for title in ("目\u3000录", "表目录", "图目录", "案例目录")]
@@ -270,7 +279,9 @@ class _Writer:
                         f"{self.labels[school.name]}的文字材料章节“{block.section}”不在大纲中，未输出。"
                     )
                 elif block.content.strip() or block.image_path:
-                    texts[block.section].append((self.labels[school.name], block))
+                    # a school's own report speaks for the school: no name before its texts
+                    label = "" if self.own else self.labels[school.name]
+                    texts[block.section].append((label, block))
         return texts
 
     def _section_text(self, section: Section, school_texts: list[tuple[str, TextBlock]], leaf: bool) -> None:
@@ -282,7 +293,7 @@ class _Writer:
                 self.numbering.heading(level, text)
         for label, block in school_texts:
             write_school_text(self.doc, label, block.content, table)
-            whose = f"{label}的文字材料（第 {block.section} 节）的图片"
+            whose = f"{label or self.region}的文字材料（第 {block.section} 节）的图片"
             caption = block.picture_caption(label)
             write_photo(
                 self.doc, block.image_path, caption, chapter, self.numbering, self.warnings, whose=whose
@@ -384,7 +395,14 @@ class _Writer:
             self.doc.add_paragraph(name, style=styles.TABLE_META)
             if table.sample:
                 self._grids(
-                    partial(appendix.schools_grids, table, self.dataset, self.labels, self.catalog),
+                    partial(
+                        appendix.schools_grids,
+                        table,
+                        self.dataset,
+                        self.labels,
+                        self.catalog,
+                        whole=not self.own,
+                    ),
                     appendix.schools_cells(table, self.dataset),
                 )
             else:

@@ -44,6 +44,9 @@ def chart_data(
                 values = [_drawn(dataset.value(item.id, which, s.name)) for s in dataset.schools]
                 series.append((_series_name(item, which, catalog, years, **names), values))
         return categories, series
+    if all(item.year == "both" for item in spec.items):  # the items compared over the two years
+        categories = [fill(i.label, **names) if i.label else catalog[i.id].name for i in spec.items]
+        return categories, [(years[w], [dataset.value(i.id, w) for i in spec.items]) for w in YEARS]
     categories = [_series_name(item, item.year, catalog, years, **names) for item in spec.items]
     values = [
         _drawn(dataset.value(i.id, "previous" if i.year == "previous" else "current")) for i in spec.items

@@ -84,16 +84,24 @@ def _with_gap(doc: Document, parts: list[str], style: str, placeholders: list[st
     return paragraph
 
 
-def statement(doc: Document, config: Config, region_short: str, year: int, placeholders: list[str]) -> None:
+def statement(
+    doc: Document, config: Config, subject: str, year: int, placeholders: list[str], *, own: bool = False
+) -> None:
+    """The statement that `config.report.compiler` answers for the report on `subject` (巴彦淖尔市;
+    本校). A school's own report (`own`) names its 法定代表人, or shows a placeholder for it."""
     report = config.report
     _page_title(doc, "内容真实性责任声明")
     what = "内容真实性责任声明：编制单位"
-    _with_gap(doc, [report.compiler, f"对{region_short}中等职业教育质量报告（{year}年度）及相关附件的真实性、"
+    _with_gap(doc, [report.compiler, f"对{subject}中等职业教育质量报告（{year}年度）及相关附件的真实性、"
                     "完整性和准确性负责。"], styles.BODY, placeholders, what)  # fmt: skip
     doc.add_paragraph("特此声明。", style=styles.BODY)
     doc.add_paragraph(style=styles.FRONT_TEXT)
     _with_gap(doc, ["单位名称（盖章）：", report.compiler], styles.FRONT_TEXT, placeholders, what)
-    doc.add_paragraph("法定代表人（签名）：", style=styles.FRONT_TEXT)
+    if own:
+        _with_gap(doc, ["法定代表人（签名）：", report.representative], styles.FRONT_TEXT, placeholders,
+                  "内容真实性责任声明：法定代表人")  # fmt: skip
+    else:
+        doc.add_paragraph(f"法定代表人（签名）：{report.representative}", style=styles.FRONT_TEXT)
     doc.add_paragraph(style=styles.FRONT_TEXT)
     date = _with_gap(doc, [report.statement_date or report.date], styles.FRONT_TEXT, placeholders,
                      "内容真实性责任声明：落款日期")  # fmt: skip

@@ -183,8 +183,8 @@ def write_blocks(
 
 
 def write_school_text(doc: Document, label: str, content: str, table: TableWriter) -> None:
-    """A school's 文字材料: the first paragraph opens with its bold short name (市一职：...); free
-    tables go through `table`."""
+    """A school's 文字材料: the first paragraph opens with its bold short name (市一职：...), unless
+    `label` is empty (the school's own report); free tables go through `table`."""
     first = True
     for part in split_tables(content):
         if isinstance(part, FreeTable):
@@ -194,7 +194,7 @@ def write_school_text(doc: Document, label: str, content: str, table: TableWrite
             if not line:
                 continue
             paragraph = doc.add_paragraph(style=styles.BODY)
-            if first:
+            if first and label:
                 paragraph.add_run(f"{label}：").bold = True
                 first = False
             paragraph.add_run(line)

@@ -48,7 +48,8 @@ class TableSpec(_Strict):
     section: str
     caption: str
     kind: Literal["indicators", "majors"] = "indicators"
-    schools: Literal["rows", "columns"] = "rows"
+    # "years": no school dimension, the items as rows and a column per year (a school's own report)
+    schools: Literal["rows", "columns", "years"] = "rows"
     corner: str = ""  # the top-left header cell
     total: str = "合计"  # label of the city row (or column); "" leaves it out
     items: tuple[Item, ...] = ()
@@ -71,6 +72,10 @@ class ChartSpec(_Strict):
 
 
 class ReportSpec(_Strict):
+    # "region": a city's report (or a roll-up's) over its schools; "school": one school's own
+    # report, whose texts are printed without the school's name before them and whose 表2 has the
+    # school's single column, without a column for the whole region.
+    level: Literal["region", "school"] = "region"
     # Above this many schools the report gives per-school tables and charts as a note pointing to
     # the tables workbook: a province's report cannot list a thousand schools side by side.
     max_schools: int = 60
@@ -97,6 +102,7 @@ class ReportSpec(_Strict):
 
 
 def load_spec(path: Path | None = None) -> ReportSpec:
+    """The report's tables and charts: `path`, else the shipped templates/report.toml."""
     source = path or template_path("report.toml")
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))

@@ -5,12 +5,46 @@ Shared by the template writer and the reader so the two can never disagree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from qreport.model import CLOSED
 
 GUIDE_SHEET = "填报说明"
 INFO_SHEET = "基本信息"
-INFO_LABELS = ("学校名称", "学校简称", "学校标识码", "所在地区", "填报人", "联系电话", "填报年度")
-INFO_REQUIRED = ("学校名称", "学校简称", "填报年度")
+
+
+@dataclass(frozen=True)
+class InfoRow:
+    """A row of 基本信息: its label (column A), the note printed beside it, and whether it must be
+    filled. `cover` names what the row supplies to the school's own report (qreport build
+    学校.xlsx): "date" (编制日期), "representative" (法定代表人) or "team" (a role of its 编制组,
+    the label being the role); a blank one becomes a yellow placeholder there."""
+
+    label: str
+    note: str = ""
+    required: bool = False
+    cover: str = ""
+
+
+INFO_ROWS = (
+    InfoRow("学校名称", "学校全称，与公章一致", required=True),
+    InfoRow("学校简称", "报告表格中使用的简称，如“某某职中”", required=True),
+    InfoRow("学校标识码", "教育部 10 位学校标识码"),
+    InfoRow("所在地区", "所在旗县区"),
+    InfoRow("填报人"),
+    InfoRow("联系电话"),
+    InfoRow("填报年度", "已预填，请勿修改", required=True),
+    # optional: only the school's own quality report uses them (cover, 责任声明, 编制组)
+    InfoRow("编制日期", "学校年报封面日期，如“2025年1月”（选填）", cover="date"),
+    InfoRow("法定代表人", "学校年报责任声明中的法定代表人（选填）", cover="representative"),
+    InfoRow("负责人", "学校年报编制组负责人，可填多人，用顿号分隔（选填）", cover="team"),
+    InfoRow("编制组成员", "学校年报编制组成员，用顿号分隔（选填）", cover="team"),
+    InfoRow("数据采集", "学校年报数据采集人员，用顿号分隔（选填）", cover="team"),
+    InfoRow("审定", "学校年报审定人员，用顿号分隔（选填）", cover="team"),
+)
+INFO_LABELS = tuple(r.label for r in INFO_ROWS)
+INFO_REQUIRED = tuple(r.label for r in INFO_ROWS if r.required)
+TEAM_ROLES = tuple(r.label for r in INFO_ROWS if r.cover == "team")
 
 ID_HEADER = "指标代码"
 HEADER_SCAN_ROWS = 30  # a header row is looked for this far down, above any title rows a school adds

@@ -178,6 +178,9 @@ def guide_lines(catalog: Catalog) -> list[str]:
         "只在浅黄色单元格中填写。其他单元格已锁定（工作表保护没有密码，只为防止误改）。",
         f"工作表：“{layout.INFO_SHEET}”——学校名称、简称等；{sheets}；“{layout.MAJORS_SHEET}”——每个专业一行；"
         f"“{layout.TEXT_SHEET}”——报告各节的文字；“{layout.CASES_SHEET}”——典型案例。",
+        f"“{layout.INFO_SHEET}”中加粗的项目必须填写；“编制日期”“法定代表人”和编制组各栏（{'、'.join(layout.TEAM_ROLES)}）"
+        "为选填，只用于学校自己的质量年报（qreport build 学校.xlsx）的封面、责任声明和编制组页，"
+        "不填的在年报中显示为黄色的【待补充】占位。",
         "数值直接填数字，不要带单位或文字。单位见各表“单位”列；单位为“万元”的指标按万元填写（元 ÷ 10000）。",
         "百分比填 0–100 之间的数：97.2 表示 97.2%。不要填 0.972，也不要带 % 号。",
         "不适用的指标填“-”或“/”，视为没有数据（不是 0）；确实为 0 的填 0；留空表示尚未填写。",
@@ -401,25 +404,14 @@ def _guide_sheet(ws: Worksheet, catalog: Catalog) -> None:
     _print_setup(ws, None)
 
 
-_INFO_NOTES = {
-    "学校名称": "学校全称，与公章一致",
-    "学校简称": "报告表格中使用的简称，如“某某职中”",
-    "学校标识码": "教育部 10 位学校标识码",
-    "所在地区": "所在旗县区",
-    "填报人": "",
-    "联系电话": "",
-    "填报年度": "已预填，请勿修改",
-}
-
-
 def _info_sheet(ws: Worksheet, catalog: Catalog, prefill: Mapping[str, Any]) -> None:
     _title(ws, "学校基本信息", "在 B 列浅黄色单元格填写。", 3)
     _headers(ws, HEADER_ROW, ("项目", "填写内容", "说明"))
-    for i, label in enumerate(layout.INFO_LABELS):
-        row = FIRST_ROW + i
-        _put(ws, row, 1, label, bold=label in layout.INFO_REQUIRED)
+    for i, info in enumerate(layout.INFO_ROWS):
+        row, label = FIRST_ROW + i, info.label
+        _put(ws, row, 1, label, bold=info.required)
         _input(ws, row, 2, prefill.get(label), text=label != "填报年度")
-        _put(ws, row, 3, _INFO_NOTES.get(label, ""), size=10, wrap=True)
+        _put(ws, row, 3, info.note, size=10, wrap=True)
         if label == "填报年度":
             dv = DataValidation(
                 type="whole",

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from qreport.cli.app import app
+from qreport.report.dump import dump_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -81,6 +82,7 @@ def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert [c.split()[1] for c in commands] == [
         "template",
         "validate",
+        "build",
         "init",
         "build",
         "build",
@@ -91,7 +93,8 @@ def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(tmp_path)
     for command in commands:
         _prepare(command, tmp_path)
-        result = CliRunner().invoke(app, shlex.split(command)[1:])
+        args = [str(ROOT / a) if a.startswith("examples/") else a for a in shlex.split(command)[1:]]
+        result = CliRunner().invoke(app, args)
         # the school's first check of a blank template finds errors (exit 1); everything else succeeds
         expected = 1 if command.startswith("qreport validate") else 0
         assert result.exit_code == expected, (command, result.output)
@@ -99,3 +102,18 @@ def test_every_readme_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
             assert "巴彦淖尔市第一职业中等专业学校\thttp://192.168.1.10:8000/" in result.output
     assert (tmp_path / "报告.docx").is_file() and (tmp_path / "汇总表.xlsx").is_file()
     assert (tmp_path / "自治区报告.docx").is_file()
+
+
+def test_the_school_report_command_builds_the_example_schools_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    section = README.split("## 学校：编制本校质量年报", 1)[1].split("\n## ", 1)[0]
+    command = re.findall(r"```sh\n(.*?)```", section, re.S)[0].strip()
+    assert command == "qreport build examples/bayannur/杭锦后旗职业教育中心.xlsx -o 杭后职教年报.docx"
+    args = [str(ROOT / a) if a.startswith("examples/") else a for a in shlex.split(command)[1:]]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["杭后职教年报.docx"]  # the report alone
+    text = dump_docx(tmp_path / "杭后职教年报.docx")
+    assert "[封面文字] 杭锦后旗职业教育中心编制" in text and "编制组成员：王效忠" in text

@@ -241,3 +241,34 @@ def test_chart_without_data_is_left_out(tmp_path: Path) -> None:
     result = write_report(dataset, make_config(tmp_path), CATALOG, tmp_path / "r.docx")
     assert not any("三次产业" in f for f in result.figures)
     assert "图表“2024年毕业生面向三次产业就业人数”没有任何数据，已略去。" in result.warnings
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None, reason="no poppler-utils"
+)
+def test_the_example_schools_own_report_renders_page_by_page(tmp_path: Path) -> None:
+    """The README's school report (杭后职教) through LibreOffice, its pages rendered as pictures."""
+    from typer.testing import CliRunner
+
+    from qreport.cli.app import app
+    from qreport.report.pdf import soffice_available
+
+    if not soffice_available():
+        pytest.skip("LibreOffice with Python-UNO is not installed")
+    book = Path(__file__).resolve().parents[1] / "examples" / "bayannur" / "杭锦后旗职业教育中心.xlsx"
+    out = tmp_path / "杭后职教年报.docx"
+    result = CliRunner().invoke(app, ["build", str(book), "-o", str(out), "--pdf", "--quiet"])
+    assert result.exit_code == 0, result.output
+    pdf = out.with_suffix(".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p.replace(" ", "") for p in text.split("\f") if p.strip()]
+    assert "杭锦后旗职业教育中心" in pages[0] and "杭锦后旗职业教育中心编制" in pages[0]
+    assert "内容真实性责任声明" in pages[1] and "法定代表人（签名）：郭建军" in pages[1]
+    body = "".join(pages[6:])
+    for expected in ("1.人才培养", "表1-32023年、2024年教职工", "图1-12023年、2024年招生数", "案例1-1",
+                     "7.面临挑战", "表6落实政策表", "名称：杭锦后旗职业教育中心(3115082601)"):  # fmt: skip
+        assert expected in body
+    assert "全市" not in body and "杭后职教：" not in body
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / "page")], check=True)
+    pictures = sorted(tmp_path.glob("page-*.png"))
+    assert len(pictures) == len(pages) and all(p.stat().st_size > 1000 for p in pictures)

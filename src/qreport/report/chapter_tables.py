@@ -71,12 +71,12 @@ def indicator_grid(
 
     `labels` maps school name -> the short name printed; `names` fills {year} and the like.
     """
-    if spec.schools == "years":
-        return [_years_as_columns(spec, dataset, catalog, years, names)]
     columns = expand(spec.items, catalog, years, names)
     corner, total = fill(spec.corner, **names), fill(spec.total, **names)
     marks = Marks(dataset, catalog, labels)
-    if spec.schools == "rows":
+    if spec.schools == "years":
+        grids = [_years_as_columns(spec, marks, years, names)]
+    elif spec.schools == "rows":
         corner = corner or dataset.region.member
         grids = [_schools_as_rows(spec, corner, total, columns, dataset, marks, labels)]
     else:
@@ -153,11 +153,7 @@ def _schools_as_columns(
 
 
 def _years_as_columns(
-    spec: TableSpec,
-    dataset: Dataset,
-    catalog: Catalog,
-    years: dict[str, str],
-    names: Mapping[str, object],
+    spec: TableSpec, marks: Marks, years: dict[str, str], names: Mapping[str, object]
 ) -> Grid:
     """指标 | previous year | current year: the region's own values (in a school's report, the
     school's), one row per item; items with a `group` share a merged first column."""
@@ -170,8 +166,8 @@ def _years_as_columns(
     body: list[Row] = []
     for k, item in enumerate(spec.items):
         row: Row = [groups[k]] if grouped else []
-        row.append(Cell(indicator_label(item, catalog, names), align="left"))
-        row += [Cell(_value(dataset, catalog, Column(item.id, w, ""), None)) for w in ("previous", "current")]
+        row.append(Cell(indicator_label(item, marks.catalog, names), align="left"))
+        row += [Cell(marks.city(item.id, w)) for w in ("previous", "current")]
         body.append(row)
     return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)
 

@@ -241,3 +241,28 @@ def test_build_school_reads_the_cover_rows(city: Path) -> None:
     assert [t.role for t in result.config.team] == ["负责人", "编制组成员"]
     assert result.config.team[1].members == ["王丽（教务处主任）", "赵强（招生就业处主任）"]
     assert result.dataset.region.whole == "我校"
+
+
+def test_a_bureau_replaces_school_texts_and_tables(tmp_path: Path) -> None:
+    book = builders.good_school(tmp_path)
+    (tmp_path / "qreport.toml").write_text(
+        '[school_report]\nnarrative = "学校正文"\ntables = "学校表格.toml"\n', encoding="utf-8"
+    )
+    (tmp_path / "学校正文").mkdir()
+    (tmp_path / "学校正文" / "1.10.md").write_text("本校今年招生{{ school.enrolment }}人。", encoding="utf-8")
+    (tmp_path / "学校表格.toml").write_text(
+        'level = "school"\n[[table]]\nid = "t"\nsection = "1.10"\ncaption = "招生表"\nschools = "years"\n'
+        'items = [{ id = "enrolment" }]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.docx"
+    code, output = run("build", book, "-o", out, "--quiet")
+    assert code == 0, output
+    doc = docx.Document(str(out))
+    enrolment = builders.VALUES["enrolment"]
+    assert f"本校今年招生{enrolment[1]}人。" in [p.text for p in doc.paragraphs]
+    assert paragraphs(doc, "表题") == ["表1-1 招生表"]
+    assert table_after(doc, "表1-1 招生表") == [
+        ["指标", "2023年", "2024年"],
+        ["招生数（人）", *map(str, enrolment)],
+    ]

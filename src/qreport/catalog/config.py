@@ -108,6 +108,7 @@ class SchoolReport(_Strict):
 
     narrative: str = "school-narrative"  # folder of Markdown section texts, relative to the config file
     outline: str = ""  # an outline TOML replacing templates/school/outline.toml
+    tables: str = ""  # a report.toml (chapter tables and charts) replacing templates/school/report.toml
 
 
 class Config(_Strict):

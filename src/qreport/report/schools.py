@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from qreport.atomic import Staged
+from qreport.catalog.config import Config
 from qreport.catalog.resources import template_path
 from qreport.compile.build import BuildResult, pool_map
 from qreport.compile.school import own_result
@@ -26,15 +27,21 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _MAX_STEM = 80  # characters of a file name before its suffix
 
 
+def school_spec(config: Config) -> ReportSpec:
+    """The bureau's school-level tables and charts ([school_report] tables), else the shipped ones."""
+    tables = config.school_report.tables
+    return _spec(config.resolve(tables) if tables else template_path("school", "report.toml"))
+
+
 @cache
-def school_spec() -> ReportSpec:
-    return load_spec(template_path("school", "report.toml"))
+def _spec(path: Path) -> ReportSpec:
+    return load_spec(path)
 
 
 def write_school_report(result: BuildResult, out: Path) -> ReportResult:
     """The report of the school of `result` (a `build_school` or `own_result`) to `out`."""
     return write_report(result.dataset, result.config, result.catalog, out, outline=result.outline,
-                        spec=school_spec())  # fmt: skip
+                        spec=school_spec(result.config))  # fmt: skip
 
 
 def report_stem(school: School, year: int) -> str:
@@ -95,7 +102,7 @@ def write_school_reports(
     for folder in dict.fromkeys(t.parent for t in targets):
         stage.folder(folder)
     staged = [stage.path(t) for t in targets]
-    school_spec()  # parsed once, before the workers are forked
+    school_spec(result.config)  # parsed once, before the workers are forked
     workers = workers or os.cpu_count() or 1
     _JOB = (result, staged)
     try:

@@ -127,7 +127,7 @@ def test_a_school_without_cases_photos_or_previous_year_gets_a_clean_report(tmp_
     placeholders = [p for p in body.splitlines() if "【待补充" in p]
     assert placeholders and all("待补充：封面" not in p for p in placeholders)
     front = dump_docx(out).split("== 第1节结束")[0]
-    for gap in ("封面：编制日期", "法定代表人", "编制组"):
+    for gap in ("封面：编制日期", "内容真实性责任声明：法定代表人", "编制组：负责人", "编制组：审定"):
         assert f"【待补充：{gap}】" in front
 
 
@@ -238,8 +238,9 @@ def test_template_offers_the_cover_rows_and_explains_them(tmp_path: Path) -> Non
 def test_build_school_reads_the_cover_rows(city: Path) -> None:
     result = build_school(city / "市一职.xlsx")
     assert result.school and result.config.report.date == "2025年1月"
-    assert [t.role for t in result.config.team] == ["负责人", "编制组成员"]
+    assert [t.role for t in result.config.team] == ["负责人", "编制组成员", "数据采集", "审定"]
     assert result.config.team[1].members == ["王丽（教务处主任）", "赵强（招生就业处主任）"]
+    assert result.config.team[3].members == []  # blank: a placeholder in the report
     assert result.dataset.region.whole == "我校"
 
 

@@ -91,7 +91,10 @@ def school_config(base: Config, school: School) -> Config:
     cover = {
         row.cover: info.get(row.label, "") for row in layout.INFO_ROWS if row.cover and row.cover != "team"
     }
-    team = [TeamEntry(role=r, members=_NAMES.split(info[r])) for r in layout.TEAM_ROLES if info.get(r)]
+    # every role, as the city's config lists them: a blank one is a placeholder in the report
+    team = [
+        TeamEntry(role=r, members=_NAMES.split(info[r]) if info.get(r) else []) for r in layout.TEAM_ROLES
+    ]
     date = cover.get("date", "")
     report: Report = base.report.model_copy(
         update={

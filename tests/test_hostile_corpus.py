@@ -594,3 +594,16 @@ def test_controls_and_lone_surrogates_in_a_lower_dataset_never_reach_the_report(
     body = "\n".join(p.text for p in docx.Document(str(out / "r.docx")).paragraphs)
     assert "\x01" not in body and "\ud800" not in body
     openpyxl.load_workbook(out / "t.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("count", "refused"), [(budgets.MAX_SHEET_COLUMNS - 10, False), (budgets.MAX_SHEET_COLUMNS + 1, True)]
+)
+def test_cells_without_references_are_measured_by_their_row(
+    tmp_path: Path, count: int, refused: bool
+) -> None:
+    """A writer may omit r="…": cells then follow each other, so a long row is a wide sheet."""
+    path = one_school(tmp_path)
+    row = b'<row r="40">' + b"<c><v>1</v></c>" * count + b"</row>"
+    edit_sheet(path, "计分卡", lambda xml: xml.replace(b"</sheetData>", row + b"</sheetData>", 1))
+    assert (("sheet_too_large", "计分卡", None) in codes(path)) == refused

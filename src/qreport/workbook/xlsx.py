@@ -58,8 +58,8 @@ _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>/]*)(?:/>|>(.*?)</(?:\w
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]+)(\d+)"')
+_FAR_REF = re.compile(rb' r="(?:[A-Za-z]{2,}|[A-Za-z]*[1-9][0-9]{4,})')  # column AA+ or row 10000+
+_ANY_REF = re.compile(rb' r="([A-Za-z]*)([0-9]+)"')
 _STYLE_ATTR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\ss="(\d+)"')
 
 
@@ -257,26 +257,47 @@ def _extent(xml: bytes) -> tuple[int, int, int]:
     """(rows, columns, cells) a sheet part asks for, read from its XML before calamine allocates a
     dense grid for it: one cell at XFD1048576 would otherwise cost terabytes. Rows and cells without
     a reference are placed after the one before, so they count as extending the range."""
-    cells = len(_CELL_TAG.findall(xml))
-    rows = len(_ROW_TAG.findall(xml))
-    max_row = max((int(m.group(1)) for m in _ROW_REF.finditer(xml)), default=0)
-    max_col = 0
-    with_ref = 0
-    for m in _CELL_REF.finditer(xml):
-        with_ref += 1
-        max_row = max(max_row, int(m.group(2)))
-        letters = m.group(1)
-        if len(letters) > 3:
-            return max_row, MAX_SHEET_COLUMNS + len(letters), cells
-        max_col = max(max_col, column_number(letters.upper().decode()))
-    if with_ref < cells:  # a writer that omits references: bounded by the cells of the longest row
+    if b":c " in xml or b":row" in xml:  # namespace prefixes: the slower, general count
+        cells, rows = len(_CELL_TAG.findall(xml)), len(_ROW_TAG.findall(xml))
+    else:
+        cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+        rows = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
+    # r="5" of rows and r="B5" of cells, in one pass; a reference the pattern misses (other
+    # whitespace before it) counts as missing, which only widens the bound
+    refs = _ANY_REF.findall(xml)
+    max_row = max((int(digits) for _letters, digits in refs), default=0)
+    letters = {col for col, _digits in refs if col}
+    if any(len(col) > 3 for col in letters):
+        return max_row, MAX_SHEET_COLUMNS + 1, cells
+    max_col = max((column_number(col.upper().decode()) for col in letters), default=0)
+    cell_refs = sum(1 for col, _digits in refs if col)
+    if cell_refs < cells:  # a writer that omits references: bounded by the cells of the longest row
         max_col += max((len(_CELL_TAG.findall(r)) for r in _ROW_TAG.split(xml)), default=0)
-    if len(_ROW_REF.findall(xml)) < rows:
+    if len(refs) - cell_refs < rows:
         max_row += rows
     return max_row, max_col, cells
 
 
+def _plainly_small(xml: bytes) -> bool:
+    """True for the usual sheet part, cheaply: every row and cell carries its reference first (as
+    Excel, WPS and openpyxl write them), none reaches row 10,000 or column AA, and the cells are
+    within budget. Anything else is measured in full by `_extent`."""
+    cells = xml.count(b"<c ")
+    return (
+        cells <= MAX_SHEET_CELLS
+        and xml.count(b'<c r="') == cells
+        and xml.count(b"<row ") == xml.count(b'<row r="')
+        and b"<c>" not in xml
+        and b"<c/>" not in xml
+        and b":c " not in xml
+        and b":row" not in xml
+        and _FAR_REF.search(xml) is None
+    )
+
+
 def _check_extent(path: Path, name: str, xml: bytes) -> None:
+    if _plainly_small(xml):
+        return
     rows, cols, cells = _extent(xml)
     if rows > MAX_SHEET_ROWS or cols > MAX_SHEET_COLUMNS or cells > MAX_SHEET_CELLS:
         detail = (

@@ -204,11 +204,12 @@ def load_config(path: Path) -> Config:
 def _check_paths(config: Config, path: Path) -> None:
     """Paths named in the config must be what they are for: an outline file, a narrative folder."""
     report = config.report
-    if report.outline and not config.resolve(report.outline).is_file():
-        raise ConfigError(
-            f"配置文件 {path} 的 report.outline 指向 {config.resolve(report.outline)}，它不是文件。"
-            "请填写大纲 TOML 文件的路径（相对于配置文件），或删除这一项。"
-        )
+    for key, value in (("outline", report.outline), ("tables", report.tables)):
+        if value and not config.resolve(value).is_file():
+            raise ConfigError(
+                f"配置文件 {path} 的 report.{key} 指向 {config.resolve(value)}，它不是文件。"
+                "请填写 TOML 文件的路径（相对于配置文件），或删除这一项。"
+            )
     narrative = config.resolve(report.narrative)
     named = "narrative" in report.model_fields_set
     if (named and not narrative.is_dir()) or (narrative.exists() and not narrative.is_dir()):

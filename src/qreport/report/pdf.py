@@ -32,6 +32,7 @@ from typing import IO, Any, cast
 from lxml import etree
 
 from qreport.errors import QreportError
+from qreport.report import pdffonts
 
 __all__ = ["convert_to_pdf", "soffice_available"]
 
@@ -72,8 +73,10 @@ def soffice_available() -> bool:
     return soffice is not None and _find_uno_python(soffice) is not None
 
 
-def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, shown: Path | None = None) -> None:
-    """Convert `docx` to `pdf`, updating the TOC, the other indexes and the fields first.
+def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, shown: Path | None = None) -> list[str]:
+    """Convert `docx` to `pdf`, updating the TOC, the other indexes and the fields first. Returns
+    the font substitutions made for the PDF (Chinese lines for the user; none when the official
+    fonts are installed).
 
     `shown` is the document as messages name it, when `docx` is a staged copy of it.
 
@@ -95,7 +98,7 @@ def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, shown: Path |
     with tempfile.TemporaryDirectory(prefix="qreport-pdf-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         source = work / "input.docx"  # a copy: no lock file beside the user's document
-        _prepare_copy(docx, source)
+        notes = _prepare_copy(docx, source)
         result = work / "output.pdf"
         script = work / "update_and_export.py"
         script.write_text(_UNO_SCRIPT, encoding="utf-8")
@@ -115,6 +118,7 @@ def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, shown: Path |
                 f"LibreOffice 未能生成 PDF：{name}。请确认该文件能用 Word 或 WPS 正常打开。", path=str(name)
             )
         _install(result, pdf)
+    return notes
 
 
 # -- preparing the copy ------------------------------------------------------------------------------
@@ -124,8 +128,10 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BODY_PART = "word/document.xml"
 
 
-def _prepare_copy(docx: Path, target: Path) -> None:
-    """Copy `docx` to `target`, giving every empty TOC field a placeholder result.
+def _prepare_copy(docx: Path, target: Path) -> list[str]:
+    """Copy `docx` to `target`, giving every empty TOC field a placeholder result and naming open
+    faces for the official ones this machine lacks (qreport.report.pdffonts). Returns what was
+    substituted, as lines for the user.
 
     LibreOffice (7.x) imports a Word TOC field as an updatable index only when the field has a
     non-empty result; one written by python-docx has none and would be dropped on import. A
@@ -133,17 +139,27 @@ def _prepare_copy(docx: Path, target: Path) -> None:
     """
     try:
         with zipfile.ZipFile(docx) as zin:
-            body = zin.read(_BODY_PART)
-            fixed = _fill_empty_tocs(body)
-            if fixed is None:
+            parts = {info.filename: zin.read(info) for info in zin.infolist()}
+            xml_parts = [n for n in parts if n.startswith("word/") and n.endswith(".xml")]
+            used = set().union(*(pdffonts.fonts_named(parts[n]) for n in xml_parts))
+            subs = pdffonts.substitutions(used, pdffonts.installed_families())
+            changed: dict[str, bytes] = {}
+            tocs = _fill_empty_tocs(parts[_BODY_PART])
+            if tocs is not None:
+                changed[_BODY_PART] = tocs
+            for name in xml_parts if subs else ():
+                fixed = pdffonts.substitute(changed.get(name, parts[name]), subs)
+                if fixed is not None:
+                    changed[name] = fixed
+            if not changed:
                 shutil.copyfile(docx, target)
-                return
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-                for info in zin.infolist():
-                    data = fixed if info.filename == _BODY_PART else zin.read(info)
-                    zout.writestr(info, data)
+            else:
+                with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+                    for info in zin.infolist():
+                        zout.writestr(info, changed.get(info.filename, parts[info.filename]))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise QreportError(f"不是有效的 Word（.docx）文件，无法生成 PDF：{docx}", path=str(docx)) from exc
+    return pdffonts.describe(subs)
 
 
 def _fill_empty_tocs(xml: bytes) -> bytes | None:

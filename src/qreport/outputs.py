@@ -93,7 +93,9 @@ def write_outputs(
                     from qreport.report.pdf import convert_to_pdf
 
                     # which official fonts this machine lacks, and what the PDF shows instead
-                    notes += convert_to_pdf(report, stage.path(paths["PDF"]), shown=paths.get("报告", paths["PDF"]))
+                    notes += convert_to_pdf(
+                        report, stage.path(paths["PDF"]), shown=paths.get("报告", paths["PDF"])
+                    )
                 if schools:
                     from qreport.report.schools import write_school_reports
 

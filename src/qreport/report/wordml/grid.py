@@ -166,17 +166,20 @@ def table_xml(grid: Grid, *, size: float, style_id: str) -> str:
                     continued[(below, c)] = cell.colspan
     out = [f"<w:tbl {nsdecls('w')}>", _tbl_pr(sum(twips))]
     out.append("<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>")
+    last = len(grid.rows) - 1
     for r, row in enumerate(grid.rows):
         header = r < len(grid.header)
+        # a 注 under the table stays on the page of the table's last row
+        keep = "<w:keepNext/>" if grid.note and r == last else ""
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         for c, cell in enumerate(row):
             if (r, c) in continued:
                 span = continued[(r, c)]
-                out.append(_tc(sum(twips[c : c + span]), span, "continue", style_id, "", ""))
+                out.append(_tc(sum(twips[c : c + span]), span, "continue", style_id, keep, ""))
             elif cell is not None:
                 width = sum(twips[c : c + cell.colspan])
                 merge = "restart" if cell.rowspan > 1 else ""
-                jc = '<w:jc w:val="left"/>' if cell.align == "left" else ""
+                jc = keep + ('<w:jc w:val="left"/>' if cell.align == "left" else "")
                 out.append(_tc(width, cell.colspan, merge, style_id, jc, _run(cell, half_points, header)))
         out.append("</w:tr>")
     out.append("</w:tbl>")

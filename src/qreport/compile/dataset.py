@@ -46,11 +46,11 @@ def _year_values(values: Mapping[str, YearValue], catalog: Catalog) -> dict[str,
     }
 
 
-class _Lazy(list):  # type: ignore[type-arg]
-    """A list the JSON encoder walks item by item: a national dataset never exists whole in memory."""
+class _Lazy:
+    """Items made one at a time as the writer walks them: a national dataset never exists whole in
+    memory. Only iteration and length: it is not a list."""
 
     def __init__(self, count: int, make: Callable[[int], Any]) -> None:
-        super().__init__()
         self._count, self._make = count, make
 
     def __iter__(self) -> Iterator[Any]:
@@ -76,7 +76,7 @@ def _school(dataset: Dataset, catalog: Catalog, index: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _document(dataset: Dataset, catalog: Catalog, schools: list[Any]) -> dict[str, Any]:
+def _document(dataset: Dataset, catalog: Catalog, schools: list[Any] | _Lazy) -> dict[str, Any]:
     from qreport.compile.aggregate import rule_text
 
     return {
@@ -146,7 +146,7 @@ def _write_to(out: TextIO, dataset: Dataset, catalog: Catalog) -> None:
     out.write("{\n")
     for k, (key, value) in enumerate(items):
         out.write(f" {_compact(key)}: ")
-        if key in _PER_LINE and isinstance(value, list):
+        if key in _PER_LINE and isinstance(value, list | _Lazy):
             out.write("[" + ("\n" if value else ""))
             for n, item in enumerate(value):
                 out.write("  " + _compact(item) + (",\n" if n < len(value) - 1 else "\n "))

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -101,6 +99,9 @@ def _leave_ctrl_c_to_the_parent() -> None:
 def pool_map(fn: Callable[[J], R], jobs: Sequence[J], workers: int, chunksize: int = 1) -> Iterator[R]:
     """`fn` over `jobs` in `workers` forked processes, results in job order. Ctrl-C stops the parent
     alone; on it (or any error) the queued jobs are dropped, the running ones finish."""
+    # imported here, as in the helpers below: `import qreport` (and `qreport validate`) starts no pool
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_parent)
     try:
         with signals_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
@@ -137,6 +138,8 @@ def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path
 
 def _read_in_pool(jobs: Sequence[Job], workers: int, done: Callable[[FileResult], None]) -> bool:
     """Read `jobs` in a pool, passing each result to `done` in order; False if the pool broke."""
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         for result in pool_map(_read_one, jobs, workers, chunksize=8):
             done(result)
@@ -147,6 +150,9 @@ def _read_in_pool(jobs: Sequence[Job], workers: int, done: Callable[[FileResult]
 
 def _read_alone(job: Job) -> FileResult:
     """One workbook in a process of its own: a crash becomes a finding naming the file."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = ProcessPoolExecutor(max_workers=1, initializer=_leave_ctrl_c_to_the_parent)
     try:
         with signals_held():

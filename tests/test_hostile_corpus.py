@@ -607,3 +607,28 @@ def test_cells_without_references_are_measured_by_their_row(
     row = b'<row r="40">' + b"<c><v>1</v></c>" * count + b"</row>"
     edit_sheet(path, "计分卡", lambda xml: xml.replace(b"</sheetData>", row + b"</sheetData>", 1))
     assert (("sheet_too_large", "计分卡", None) in codes(path)) == refused
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_picture_pixel_budget(monkeypatch: pytest.MonkeyPatch, extra: int) -> None:
+    import io
+
+    from PIL import Image
+
+    import qreport.pictures as pictures
+
+    monkeypatch.setattr(pictures, "MAX_PICTURE_PIXELS", 100)
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10 + extra)).save(buffer, "PNG")
+    problem = pictures.picture_problem(buffer.getvalue())
+    assert (problem is not None and "像素" in problem) == bool(extra)
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_picture_byte_budget(monkeypatch: pytest.MonkeyPatch, extra: int) -> None:
+    import qreport.pictures as pictures
+
+    data = builders.tiny_png()
+    monkeypatch.setattr(pictures, "MAX_PICTURE_BYTES", len(data) - extra)
+    problem = pictures.picture_problem(data)
+    assert (problem is not None and "MB" in problem) == bool(extra)

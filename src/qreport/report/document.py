@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-import docx
 from docx.document import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -102,8 +101,8 @@ class _Writer:
         self.catalog = catalog
         self.outline = outline
         self.spec = spec
-        self.doc = docx.Document()
         self.typo = styles.Typography(config.report.fonts, config.report.sizes)
+        self.doc = styles.styled_document(self.typo)
         self.numbering = Numbering()
         self.placeholders: list[str] = []
         self.details: list[str] = []
@@ -151,8 +150,7 @@ class _Writer:
     # -- the whole document --------------------------------------------------------------------
 
     def build(self) -> Document:
-        styles.setup(self.doc, self.typo)
-        styles.cache_style_ids(self.doc)  # after setup: the styles no longer change
+        styles.cache_style_ids(self.doc, self.typo)  # made by styled_document: the styles no longer change
         anchors = self._front_matter()
         body = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self._running_header_and_footer(body)

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChainableUndefined, FileSystemLoader, TemplateNotFound, TemplateSyntaxError
+from jinja2 import BytecodeCache, ChainableUndefined, FileSystemLoader, TemplateNotFound, TemplateSyntaxError
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError
 
 from qreport.catalog.config import Config
@@ -305,6 +306,24 @@ def _finalize(value: object) -> object:
     return value
 
 
+class _Compiled(BytecodeCache):
+    """Narrative templates compiled once per process, whichever report renders them (a school's own
+    report for each school of a city): keyed by file and checked against its source by Jinja."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _Compiled()
+
+
 class Narrative:
     """Renders section texts; `warnings` collects misspelt names and unused files."""
 
@@ -325,6 +344,7 @@ class Narrative:
 
         self.env = LimitedSandbox(
             loader=FileSystemLoader([str(f) for f in self.folders], encoding="utf-8"),
+            bytecode_cache=COMPILED,
             undefined=Logged,
             finalize=_finalize,
             autoescape=False,

@@ -7,10 +7,12 @@ styles themselves (Word and WPS ignore `w:ascii` for Chinese characters).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
+import docx
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
@@ -77,6 +79,28 @@ LINE_PITCH = Pt(28)  # fixed line spacing of body text: 22 lines on a page of 22
 class Typography:
     fonts: Fonts
     sizes: Sizes
+
+
+_STYLED: dict[str, bytes] = {}  # typography -> a saved blank document with every style set up
+_STYLE_IDS: dict[str, dict[tuple[str, object], str | None]] = {}  # typography -> style name -> id
+
+
+def _key(typo: Typography) -> str:
+    return typo.fonts.model_dump_json() + typo.sizes.model_dump_json()
+
+
+def styled_document(typo: Typography) -> Document:
+    """A new document with every style of the report set up. The setup runs once per typography
+    and process; later documents are loaded from its saved bytes, which costs no more than a blank
+    python-docx document (each school's own report of a city pays for the styles once)."""
+    key = _key(typo)
+    if key not in _STYLED:
+        doc = docx.Document()
+        setup(doc, typo)
+        saved = io.BytesIO()
+        doc.save(saved)
+        _STYLED[key] = saved.getvalue()
+    return docx.Document(io.BytesIO(_STYLED[key]))
 
 
 def setup(doc: Document, typo: Typography) -> None:
@@ -285,8 +309,9 @@ def _toc(doc: Document, typo: Typography) -> None:
         )
 
 
-def cache_style_ids(doc: Document) -> None:
-    """Resolve each style name once per document.
+def cache_style_ids(doc: Document, typo: Typography | None = None) -> None:
+    """Resolve each style name once per document, or with `typo` once per process for every
+    document made by `styled_document(typo)` (they share their styles).
 
     python-docx turns a style name into its id by scanning every style of the document, twice, on
     each paragraph that names a style; a province's report has tens of thousands of them. The styles
@@ -294,7 +319,7 @@ def cache_style_ids(doc: Document) -> None:
     """
     part = doc.part
     resolve: Callable[[object, object], str | None] = part.get_style_id
-    known: dict[tuple[str, object], str | None] = {}
+    known = {} if typo is None else _STYLE_IDS.setdefault(_key(typo), {})
 
     def get_style_id(style_or_name: object, style_type: object) -> str | None:
         if not isinstance(style_or_name, str):

@@ -632,3 +632,10 @@ def test_picture_byte_budget(monkeypatch: pytest.MonkeyPatch, extra: int) -> Non
     monkeypatch.setattr(pictures, "MAX_PICTURE_BYTES", len(data) - extra)
     problem = pictures.picture_problem(data)
     assert (problem is not None and "MB" in problem) == bool(extra)
+
+
+def test_a_number_too_large_is_one_finding_on_its_cell(tmp_path: Path) -> None:
+    path = put_text(one_school(tmp_path), "计分卡", "F5", "1e308")
+    assert [code for code, sheet, cell in codes(path) if (sheet, cell) == ("计分卡", "F5")] == [
+        "number_too_large"
+    ]

@@ -78,8 +78,10 @@ def plausible(school: School, catalog: Catalog, outline: Outline) -> Iterator[Fi
 def one_sided_gaps(school: School, catalog: Catalog) -> dict[tuple[str, str], tuple[Indicator, list[str]]]:
     """(operand, year) -> (an operand that is given, the rates it leaves out): operands of a rate
     the school has a row for, blank or `-`, while another operand of that rate is positive. A blank
-    denominator of this year is left to `blank_required`, an error."""
+    denominator of this year is left to `blank_required`, an error, and a cell the reader already
+    found fault with (not a number, too large) is said once, by the reader."""
     found: dict[tuple[str, str], tuple[Indicator, list[str]]] = {}
+    read = {(f.sheet, f.cell) for f in school.findings if f.cell}
     for rate in catalog.derived:
         if rate.formula is None or not formula.divides(rate.formula):
             continue
@@ -88,6 +90,9 @@ def one_sided_gaps(school: School, catalog: Catalog) -> dict[tuple[str, str], tu
             given = [o for o in ops if (_value(school, o.id, which) or 0) > 0]
             for gap in ops if given else ():
                 if gap.id not in school.cells or _value(school, gap.id, which) is not None:
+                    continue
+                where = _where(school, gap, which)
+                if (where["sheet"], where["cell"]) in read:
                     continue
                 blank = gap.id not in school.na.get(which, ())
                 if gap.required and blank and which == "current":

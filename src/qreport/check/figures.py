@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from qreport.catalog import formula
 from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.outline import Outline
+from qreport.check.places import column_of as _column
+from qreport.check.places import name_of as _name
+from qreport.check.places import where as _where
 from qreport.exact import exact, stored
 from qreport.findings import Finding, finding
 from qreport.model import School
@@ -17,21 +20,8 @@ from qreport.workbook.cells import display
 YEARS = ("previous", "current")
 
 
-def _name(catalog: Catalog, ind: Indicator) -> str:
-    return catalog.qualified_names[ind.id]
-
-
 def _ref(school: School, ind_id: str, which: str) -> str | None:
     return school.cells.get(ind_id, {}).get(which)
-
-
-def _where(school: School, ind: Indicator, which: str) -> dict[str, str | None]:
-    sheet, _, cell = (_ref(school, ind.id, which) or f"{ind.sheet}!").rpartition("!")
-    return {"sheet": sheet, "cell": cell or None, "indicator": ind.id}
-
-
-def _column(catalog: Catalog, which: str) -> str:
-    return catalog.column_names()[0 if which == "previous" else 1]
 
 
 def _value(school: School, ind_id: str, which: str) -> float | None:

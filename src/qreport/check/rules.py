@@ -13,6 +13,9 @@ from pathlib import Path
 from qreport.catalog.indicators import Catalog, Indicator
 from qreport.catalog.outline import Outline
 from qreport.check import figures
+from qreport.check.places import column_of as _column
+from qreport.check.places import name_of as _name
+from qreport.check.places import where as _where
 from qreport.findings import Finding, finding
 from qreport.model import Case, School, TextBlock
 from qreport.pictures import picture_beside, picture_problem, read_picture
@@ -27,27 +30,11 @@ MAJOR_CODE = re.compile(r"^\d{6}$")
 CATEGORIES_2021 = range(61, 80)  # 专业大类 of the 2021 catalogue: 61 农林牧渔 … 79 公共管理与服务
 
 
-def _name(catalog: Catalog, ind: Indicator) -> str:
-    return catalog.qualified_names[ind.id]
-
-
-def _where(school: School, ind: Indicator, which: str) -> dict[str, str | None]:
-    ref = school.cells.get(ind.id, {}).get(which)
-    if ref is None:
-        return {"sheet": ind.sheet, "cell": None, "indicator": ind.id}
-    sheet, _, cell = ref.rpartition("!")
-    return {"sheet": sheet, "cell": cell, "indicator": ind.id}
-
-
 def list_cell(school: School, sheet: str, header: str, row: int) -> dict[str, str | None]:
     """Where the column headed `header` of a list sheet meets `row`: the column as found in this
     workbook (a school may insert columns), or where the template puts it."""
     col = school.columns.get(sheet, {}).get(header) or layout.LIST_HEADERS[sheet].index(header) + 1
     return {"sheet": sheet, "cell": cell_ref(row, col)}
-
-
-def _column(catalog: Catalog, which: str) -> str:
-    return catalog.column_names()[0 if which == "previous" else 1]
 
 
 def _present(school: School, catalog: Catalog) -> Iterator[tuple[Indicator, str, float]]:

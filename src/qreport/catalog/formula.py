@@ -25,15 +25,17 @@ def parse(expr: str) -> ast.Expression:
     return tree
 
 
-def operands(expr: str) -> list[str]:
+@cache
+def operands(expr: str) -> tuple[str, ...]:
     """Indicator ids the formula reads, in order of appearance."""
     seen: list[str] = []
     for node in ast.walk(parse(expr)):
         if isinstance(node, ast.Name) and node.id not in seen:
             seen.append(node.id)
-    return seen
+    return tuple(seen)
 
 
+@cache
 def divides(expr: str) -> bool:
     """Whether the formula is a ratio or rate: a city value of it takes only like-for-like schools."""
     return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div) for n in ast.walk(parse(expr)))

@@ -302,3 +302,32 @@ def test_rounding_of_an_exact_half_goes_up_in_the_printed_report(tmp_path: Path)
     assert row(text, "表6 落实政策表", "其中：学生体质测评合格率").split("|")[5].strip() == "25.63"
     assert "上年为14.38%" in text
     assert "招生429人，较上年增长7.3%" in text
+
+
+# -- a roll-up counts coverage in schools, through the lower datasets ----------------------------------
+
+
+def test_roll_up_counts_schools_and_keeps_ratios_like_for_like(tmp_path: Path) -> None:
+    from qreport.compile.dataset import write_dataset
+    from qreport.compile.rollup import build_from_datasets
+
+    lower, _ = city(tmp_path, {VOCATIONAL: values(("major_teachers", "current", "-"))})
+    whole = build(EXAMPLE, workers=1)
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    write_dataset(lower.dataset, lower.catalog, a)
+    whole.dataset.region.name = "另一市"
+    write_dataset(whole.dataset, whole.catalog, b)
+    config = tmp_path / "自治区.toml"
+    config.write_text('[region]\nname = "内蒙古自治区"\n', encoding="utf-8")
+    up = build_from_datasets([a, b], config_path=config)
+    p = up.dataset.provenance["dual_teacher_rate"]["current"]
+    assert p.count == 13 and p.missing == ["内蒙古自治区巴彦淖尔市/巴彦淖尔职业技术学校"]
+    low = lower.dataset.provenance["dual_teacher_rate"]["current"].parts
+    full = whole.dataset.provenance["dual_teacher_rate"]["current"].parts
+    expected = (
+        (low["dual_teachers"] + full["dual_teachers"])
+        / (low["major_teachers"] + full["major_teachers"])
+        * 100
+    )
+    assert up.dataset.value("dual_teacher_rate") == pytest.approx(expected, rel=1e-12)
+    assert up.dataset.provenance["graduates"]["current"].count == 14

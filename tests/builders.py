@@ -366,11 +366,10 @@ def _values(ws: Any) -> dict[tuple[int, int], Any]:
 
 def header_row(ws: Any, marker: str) -> tuple[int, dict[str, int]]:
     """(row, {header text: column}) of the first row (within 30) holding `marker`."""
-    values = _values(ws)
-    for (r, _c), v in sorted(values.items()):
-        if r <= HEADER_SCAN_ROWS and str(v).strip() == marker:
-            return r, {str(t).strip(): col for (row, col), t in values.items() if row == r}
-    raise LookupError(f"no header {marker!r} in sheet {ws.title!r}")
+    found = layout.find_header(((r, c, v) for (r, c), v in sorted(_values(ws).items())), marker)
+    if found is None:
+        raise LookupError(f"no header {marker!r} in sheet {ws.title!r}")
+    return found
 
 
 def row_of(wb: Workbook, ind_id: str) -> tuple[Any, int]:

@@ -51,11 +51,11 @@ class _Table:
 
 
 def _find_header(ws: Worksheet, marker: str) -> _Table | None:
-    for r, row in enumerate(ws.iter_rows(max_row=layout.HEADER_SCAN_ROWS, values_only=True), 1):
-        texts = [str(v).strip() if v is not None else "" for v in row]
-        if marker in texts:
-            return _Table(ws, r, {t: c for c, t in enumerate(texts, 1) if t})
-    return None
+    rows = ws.iter_rows(max_row=layout.HEADER_SCAN_ROWS, values_only=True)
+    found = layout.find_header(
+        ((r, c, v) for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1)), marker
+    )
+    return _Table(ws, *found) if found else None
 
 
 def _list_table(wb: Workbook, sheet: str, marker: str) -> _Table:

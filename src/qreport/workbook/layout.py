@@ -5,6 +5,10 @@ Shared by the template writer and the reader so the two can never disagree.
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qreport.model import CLOSED
@@ -78,3 +82,37 @@ LIST_HEADERS = {MAJORS_SHEET: MAJORS_HEADERS, TEXT_SHEET: TEXT_HEADERS, CASES_SH
 
 # Typed "no value" markers: not applicable, counts as no value (not zero).
 NOT_APPLICABLE = ("-", "/", "—", "－", "／", "–")
+
+
+_LOOSE = re.compile(r"[\s:*：]")
+
+
+# typed: 1.0 and True differ; the same headers and labels come back in every workbook
+@functools.lru_cache(maxsize=4096, typed=True)
+def header_text(text: object) -> str:
+    """Header and label text compared loosely: full-width folded, spaces and ：* removed."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    return _LOOSE.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
+def find_header(cells: Iterable[tuple[int, int, object]], marker: str) -> tuple[int, dict[str, int]] | None:
+    """The first row within HEADER_SCAN_ROWS holding `marker` and the column of each header text on it.
+
+    `cells` are (row, column, value) in reading order; the one place that knows how a header row is
+    found, for the reader, the filler and the tests alike."""
+    marker = header_text(marker)
+    row_no, columns = 0, dict[str, int]()
+    for row, col, value in cells:
+        if row != row_no:
+            if marker in columns:
+                break
+            if row > HEADER_SCAN_ROWS:
+                return None
+            row_no, columns = row, dict[str, int]()
+        text = header_text(value)
+        if text:
+            columns[text] = col
+    return (row_no, columns) if marker in columns else None

@@ -7,7 +7,6 @@ for a file that cannot be opened at all (UnreadableWorkbook).
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -27,19 +26,7 @@ from qreport.workbook.xlsx import Cell, Sheet, cell_ref, read_workbook
 _ID_LIKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-_LOOSE = re.compile(r"[\s:*：]")
-
-
-@functools.lru_cache(
-    maxsize=4096, typed=True
-)  # typed: 1.0 and True differ; the same headers and labels come back in every workbook
-def norm(text: object) -> str:
-    """Header and label text compared loosely: full-width folded, spaces and ：* removed."""
-    if text is None:
-        return ""
-    if isinstance(text, float) and text.is_integer():
-        text = int(text)
-    return _LOOSE.sub("", unicodedata.normalize("NFKC", str(text)))
+norm = layout.header_text
 
 
 class _Reader:
@@ -98,12 +85,7 @@ class _Reader:
 
     # -- sheets ----------------------------------------------------------------------------------
     def header_row(self, sheet: Sheet, marker: str) -> tuple[int, dict[str, int]] | None:
-        for (row, _col), value in sheet.values.items():
-            if row > layout.HEADER_SCAN_ROWS:
-                break
-            if norm(value) == marker:
-                return row, {norm(v): col for (r, col), v in sheet.values.items() if r == row}
-        return None
+        return layout.find_header(((r, c, v) for (r, c), v in sheet.values.items()), marker)
 
     def read_info(self, sheets: dict[str, Sheet], school: School) -> None:
         sheet = sheets.get(layout.INFO_SHEET)

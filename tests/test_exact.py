@@ -114,3 +114,18 @@ def test_year_on_year_change_is_exact(before: int, after: int) -> None:
     change = percent_change(after, before)
     assert change is not None
     assert one_decimal(abs(change)) == reference(abs(Fraction(after - before, before) * 100), 1)
+
+
+def test_decimals_declared_in_the_catalog_are_printed() -> None:
+    """Bandwidth, 课均学生数 and 人日 print whole, as the reference does; other dec figures keep two."""
+    from qreport.catalog.indicators import load_catalog
+    from qreport.report.numformat import indicator_value
+
+    catalog = load_catalog(2024)
+    whole = {i.id for i in catalog.indicators if i.decimals == 0}
+    assert {"internet_bandwidth", "backbone_bandwidth", "quality_course_avg_learners"} <= whole
+    assert indicator_value(8783, catalog["internet_bandwidth"]) == "8783"
+    assert indicator_value(235.5, catalog["quality_course_avg_learners"]) == "236"  # half up
+    assert indicator_value(24069.525, catalog["equipment_value_per_student"]) == "24069.53"
+    assert indicator_value(3321, catalog["enrolment"]) == "3321"
+    assert indicator_value(None, catalog["internet_bandwidth"]) == "-"

@@ -19,7 +19,7 @@ from qreport.compile.school import build_school
 from qreport.model import School
 from qreport.report.appendix import printed_rows
 from qreport.report.dump import dump_docx
-from qreport.report.numformat import format_value
+from qreport.report.numformat import indicator_value
 from qreport.report.schools import report_files, safe_name
 from qreport.workbook import layout
 
@@ -72,7 +72,7 @@ def test_appendix_values_are_the_schools_values_in_the_city_dataset(city: Path, 
         expected = []
         for _, ind in printed_rows(table):
             years = ("current",) if table.sample else ("previous", "current")
-            expected.append([format_value(values[ind.id].get(w), ind.kind) for w in years])
+            expected.append([indicator_value(values[ind.id].get(w), ind) for w in years])
         assert [r[3:] for r in rows[1:]] == expected, table.title
     # 表2: the school's single column, no column for the whole region
     assert table_after(doc, "表2 满意度调查表")[0] == ["序号", "指标", "单位", "市一职"]

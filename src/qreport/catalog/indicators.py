@@ -11,7 +11,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qreport.catalog import formula
 from qreport.errors import CatalogError, UnknownYear
@@ -39,6 +39,8 @@ class Indicator(BaseModel):
     sum_of: tuple[str, ...] = ()
     required: bool = False
     always: bool = False  # every school has it (in-school students, teachers): `-` is an error
+    # decimals printed in the report; default: none for kind int, two otherwise (contract)
+    decimals: int | None = Field(default=None, ge=0, le=4)
     # must equal what the 专业设置 sheet lists: the majors taught this year, or the sum of 本年在校生数
     listed: Literal["majors", "students"] | None = None
     # filled in by the catalog from the table the indicator belongs to

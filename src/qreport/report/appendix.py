@@ -12,7 +12,7 @@ from qreport.catalog.indicators import Catalog, Indicator, Table
 from qreport.findings import Finding
 from qreport.model import Dataset
 from qreport.report.coverage import Marks
-from qreport.report.numformat import format_value
+from qreport.report.numformat import indicator_value
 from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks
 
 
@@ -84,7 +84,7 @@ def schools_grids(
         seqs = _group_column(rows)
         body: list[Row] = []
         for i, (_, ind) in enumerate(rows):
-            values = [format_value(dataset.value(ind.id, school=s.name), ind.kind) for s in schools]
+            values = [indicator_value(dataset.value(ind.id, school=s.name), ind) for s in schools]
             if city:
                 values.append(marks.city(ind.id, "current"))
             body.append([seqs[i], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])

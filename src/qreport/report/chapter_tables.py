@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from qreport.catalog.indicators import Catalog
 from qreport.model import Dataset, MajorRow, School
 from qreport.report.coverage import Marks
-from qreport.report.numformat import NO_VALUE, format_value
+from qreport.report.numformat import NO_VALUE, format_value, indicator_value
 from qreport.report.prose import FreeTable
 from qreport.report.spec import Item, MajorColumn, TableSpec, fill
 from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks, text_em
@@ -56,7 +56,7 @@ def _value(dataset: Dataset, marks: Marks, col: Column, school: School | None) -
     """A school's figure, or with no school the city's (marked `*` when it leaves a school out)."""
     if school is None:
         return marks.city(col.id, col.which)
-    return format_value(dataset.value(col.id, col.which, school.name), marks.catalog[col.id].kind)
+    return indicator_value(dataset.value(col.id, col.which, school.name), marks.catalog[col.id])
 
 
 def indicator_grid(

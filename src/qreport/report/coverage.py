@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from qreport.catalog.indicators import Catalog
 from qreport.compile.coverage import FIGURES_SHOWN, SCHOOLS_SHOWN, listed, year_of
 from qreport.model import Dataset
-from qreport.report.numformat import format_value
+from qreport.report.numformat import indicator_value
 
 MARK = "*"
 
@@ -27,7 +27,7 @@ class Marks:
 
     def city(self, ind_id: str, which: str) -> str:
         value = self.dataset.value(ind_id, which)
-        text = format_value(value, self.catalog[ind_id].kind)
+        text = indicator_value(value, self.catalog[ind_id])
         p = self.dataset.provenance.get(ind_id, {}).get(which)
         if p is None or not p.partial(value):
             return text

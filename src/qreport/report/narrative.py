@@ -39,7 +39,14 @@ from qreport.compile.coverage import SCHOOLS_SHOWN, listed
 from qreport.errors import ConfigError, original
 from qreport.exact import exact
 from qreport.model import Dataset, School
-from qreport.report.numformat import NO_VALUE, fixed, format_value, one_decimal, percent_change
+from qreport.report.numformat import (
+    NO_VALUE,
+    fixed,
+    format_value,
+    indicator_value,
+    one_decimal,
+    percent_change,
+)
 from qreport.report.sandbox import LimitedSandbox, OverBudget
 from qreport.textgate import controls_in, gate, is_clean
 
@@ -76,14 +83,16 @@ class Num(float):
     """A figure that prints the way the report prints it (kind `int` bare, others with two decimals)."""
 
     kind: str | None
+    decimals: int | None
 
-    def __new__(cls, value: float, kind: str | None = None) -> Num:
+    def __new__(cls, value: float, kind: str | None = None, decimals: int | None = None) -> Num:
         obj = super().__new__(cls, value)
         obj.kind = kind
+        obj.decimals = decimals  # as the catalog declares for the indicator
         return obj
 
     def __str__(self) -> str:
-        return format_value(float(self), self.kind)
+        return format_value(float(self), self.kind, self.decimals)
 
     def _op(self, other: object, op: Callable[[float, float], float]) -> Num | Missing:
         if isinstance(other, Missing):
@@ -118,8 +127,8 @@ class Num(float):
         return self._op(o, lambda a, b: b / a)
 
 
-def num(value: float | None, kind: str | None = None) -> Num | Missing:
-    return MISSING if value is None else Num(value, kind)
+def num(value: float | None, kind: str | None = None, decimals: int | None = None) -> Num | Missing:
+    return MISSING if value is None else Num(value, kind, decimals)
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,7 @@ def _figure(ind: Indicator, values: Mapping[str, Any]) -> Figure:
     yv = values.get(ind.id)
     cur = None if yv is None else yv.current
     prev = None if yv is None else yv.previous
-    return Figure(ind, num(cur, ind.kind), num(prev, ind.kind))
+    return Figure(ind, num(cur, ind.kind, ind.decimals), num(prev, ind.kind, ind.decimals))
 
 
 def _figures(values: Mapping[str, Any], catalog: Catalog) -> dict[str, Figure]:
@@ -247,8 +256,8 @@ def _difference(value: Figure, unit: str | None) -> tuple[str, str] | None:
     if current is None or before is None:
         return None
     diff = exact(current) - exact(before)
-    shown = format_value(abs(diff), value.indicator.kind)
-    if shown in ("0", "0.00"):
+    shown = indicator_value(abs(diff), value.indicator)
+    if not any(ch in "123456789" for ch in shown):
         return "持平", _over(left_out)
     return f"{'增加' if diff > 0 else '减少'}{shown}{value.unit if unit is None else unit}", _over(left_out)
 

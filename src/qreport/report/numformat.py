@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from qreport.catalog.indicators import Indicator
 from qreport.exact import Number, exact
 
 NO_VALUE = "-"
@@ -39,8 +40,9 @@ def rounded(value: float | None, places: int = 2) -> float | None:
     return None if value is None else float(round_half_up(value, places))
 
 
-def format_value(value: Number | None, kind: str | None = None) -> str:
-    """A catalog value as printed: kind `int` without decimals, dec/pct/ratio with two.
+def format_value(value: Number | None, kind: str | None = None, decimals: int | None = None) -> str:
+    """A catalog value as printed: with the indicator's declared `decimals` (catalog), else kind
+    `int` without decimals and dec/pct/ratio with two.
 
     Without a kind, a whole number prints as an integer and anything else with two decimals. An
     `int` indicator that is not whole (say a city value divided out) keeps its two decimals rather
@@ -49,10 +51,17 @@ def format_value(value: Number | None, kind: str | None = None) -> str:
     if value is None:
         return NO_VALUE
     x = exact(value)
+    if decimals is not None:
+        return fixed(x, decimals)
     whole = x.denominator == 1
     if kind == "int" or (kind is None and whole):
         return str(x.numerator) if whole else fixed(x)
     return fixed(x)
+
+
+def indicator_value(value: Number | None, indicator: Indicator) -> str:
+    """`value` printed as `indicator` declares (kind and decimals)."""
+    return format_value(value, indicator.kind, indicator.decimals)
 
 
 def percent_change(current: Number | None, previous: Number | None) -> Fraction | None:

@@ -136,20 +136,12 @@ def _schools_as_columns(
     marks: Marks,
     labels: dict[str, str],
 ) -> Grid:
-    grouped = any(c.group for c in columns)
-    names = [labels[s.name] for s in schools] + ([total] if total else [])
-    lead = 2 if grouped else 1
-    header: Row = [Cell(corner or "指标", colspan=lead)] + [None] * (lead - 1) + [Cell(n) for n in names]
-    groups = merged_down([c.group for c in columns]) if grouped else []
-    body: list[Row] = []
-    for k, col in enumerate(columns):
-        row: Row = [groups[k]] if grouped else []
-        row.append(Cell(col.label, align="left"))
-        row += [Cell(_value(dataset, marks, col, s)) for s in schools]
-        if total:
-            row.append(Cell(_value(dataset, marks, col, None)))
-        body.append(row)
-    return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)
+    heads = [labels[s.name] for s in schools] + ([total] if total else [])
+    rows = [
+        (col.label, [Cell(_value(dataset, marks, col, s)) for s in [*schools, *([None] if total else [])]])
+        for col in columns
+    ]
+    return _indicator_rows(spec, corner or "指标", heads, [c.group for c in columns], rows)
 
 
 def _years_as_columns(
@@ -157,18 +149,30 @@ def _years_as_columns(
 ) -> Grid:
     """指标 | previous year | current year: the region's own values (in a school's report, the
     school's), one row per item; items with a `group` share a merged first column."""
-    grouped = any(item.group for item in spec.items)
+    rows = [
+        (
+            indicator_label(item, marks.catalog, names),
+            [Cell(marks.city(item.id, w)) for w in ("previous", "current")],
+        )
+        for item in spec.items
+    ]
+    heads = [years[w] for w in ("previous", "current")]
+    groups = [fill(item.group, **names) for item in spec.items]
+    return _indicator_rows(spec, fill(spec.corner, **names) or "指标", heads, groups, rows)
+
+
+def _indicator_rows(
+    spec: TableSpec, corner: str, heads: list[str], groups: list[str], rows: list[tuple[str, list[Cell]]]
+) -> Grid:
+    """Indicators as rows under `heads` (schools or years); when any has a group, a first column
+    merges each run of one group."""
+    grouped = any(groups)
     lead = 2 if grouped else 1
-    corner = fill(spec.corner, **names) or "指标"
-    header: Row = [Cell(corner, colspan=lead)] + [None] * (lead - 1)
-    header += [Cell(years[w]) for w in ("previous", "current")]
-    groups = merged_down([fill(item.group, **names) for item in spec.items]) if grouped else []
+    header: Row = [Cell(corner, colspan=lead)] + [None] * (lead - 1) + [Cell(h) for h in heads]
+    merged = merged_down(groups) if grouped else []
     body: list[Row] = []
-    for k, item in enumerate(spec.items):
-        row: Row = [groups[k]] if grouped else []
-        row.append(Cell(indicator_label(item, marks.catalog, names), align="left"))
-        row += [Cell(marks.city(item.id, w)) for w in ("previous", "current")]
-        body.append(row)
+    for k, (label, cells) in enumerate(rows):
+        body.append([*([merged[k]] if grouped else []), Cell(label, align="left"), *cells])
     return Grid([header], body, list(spec.widths) or None, font_size=spec.font_size)
 
 

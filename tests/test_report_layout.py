@@ -208,15 +208,6 @@ def test_libreoffice_opens_the_report_and_shows_the_lists(tmp_path: Path) -> Non
         assert expected in text
 
 
-def test_school_chunks_split_evenly_with_the_total_in_the_last() -> None:
-    from qreport.report.wordml.grid import school_chunks
-
-    assert school_chunks(list(range(7)), with_total=True) == [list(range(7))]
-    assert [len(c) for c in school_chunks(list(range(9)), with_total=True)] == [5, 4]
-    assert [len(c) for c in school_chunks(list(range(16)), with_total=False)] == [8, 8]
-    assert school_chunks([], with_total=True) == [[]]
-
-
 def test_many_schools_as_columns_continue_in_a_second_table(tmp_path: Path) -> None:
     dataset = make_dataset(tmp_path)
     for k, school in enumerate(list(dataset.schools)[:5]):

@@ -13,7 +13,16 @@ from qreport.findings import Finding
 from qreport.model import Dataset
 from qreport.report.coverage import Marks
 from qreport.report.numformat import indicator_value
-from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks
+from qreport.report.wordml.grid import (
+    SMALLEST,
+    Cell,
+    Grid,
+    Row,
+    column_blocks,
+    column_least,
+    least_widths,
+    merged_down,
+)
 
 
 def printed_rows(table: Table) -> list[tuple[str, Indicator]]:
@@ -56,7 +65,7 @@ def years_grid(
     for k, (_, ind) in enumerate(rows):
         values = [marks.city(ind.id, w) for w in ("previous", "current")]
         body.append([seqs[k], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
-    return Grid([header], body, [0.9, 6.2, 1.3, 1.8, 1.8], note=marks.note())  # a wide 指标 column
+    return Grid([header], body, note=marks.note())
 
 
 def schools_cells(table: Table, dataset: Dataset) -> int:
@@ -70,25 +79,34 @@ def schools_grids(
     """序号 | 指标 | 单位 | one column per school (current year) | 全市 when the city has values
     (and `whole`; a school's own report has its single column).
 
-    With many schools the columns are split over several tables (续表), the 全市 column in the last.
+    When the columns do not fit the page even at the smallest size they are split over several
+    tables (续表), the 全市 column in the last. Made lazily: a national report streams them.
     """
     rows = printed_rows(table)
     with_city = whole and any(dataset.value(ind.id) is not None for _, ind in rows)
-    chunks = school_chunks(list(dataset.schools), with_total=with_city)
-    for k, schools in enumerate(chunks):
-        city = with_city and k == len(chunks) - 1
-        marks = Marks(dataset, catalog, labels)
-        header: Row = [Cell("序号"), Cell("指标"), Cell("单位"), *(Cell(labels[s.name]) for s in schools)]
-        if city:
-            header.append(Cell(dataset.region.whole))
-        seqs = _group_column(rows)
-        body: list[Row] = []
-        for i, (_, ind) in enumerate(rows):
-            values = [indicator_value(dataset.value(ind.id, school=s.name), ind) for s in schools]
-            if city:
-                values.append(marks.city(ind.id, "current"))
-            body.append([seqs[i], Cell(ind.label, align="left"), Cell(ind.unit), *(Cell(v) for v in values)])
-        yield Grid([header], body, note=marks.note() if city else "")
+    schools = list(dataset.schools)
+    marks = Marks(dataset, catalog, labels)
+
+    def column(k: int) -> list[str]:
+        if k == len(schools):
+            return [dataset.region.whole, *(marks.city(ind.id, "current") for _, ind in rows)]
+        name = schools[k].name
+        return [labels[name], *(indicator_value(dataset.value(ind.id, school=name), ind) for _, ind in rows)]
+
+    seqs = _group_column(rows)
+    lead: list[Row] = [[Cell("序号"), Cell("指标"), Cell("单位")]]
+    lead += [[seqs[i], Cell(ind.label, align="left"), Cell(ind.unit)] for i, (_, ind) in enumerate(rows)]
+    lead_grid = Grid(lead[:1], lead[1:])
+    count = len(schools) + int(with_city)
+    blocks = column_blocks(sum(least_widths(lead_grid)), [column_least(column(k)) for k in range(count)])
+    marks = Marks(dataset, catalog, labels)  # the note counts the city column once, when it is made
+    for block in blocks:
+        columns = [column(k) for k in block]
+        header: Row = [*lead[0], *(Cell(c[0], name=True) for c in columns)]
+        body: list[Row] = [[*lead[1 + i], *(Cell(c[1 + i]) for c in columns)] for i in range(len(rows))]
+        city = with_city and block.stop == count
+        size = SMALLEST if len(blocks) > 1 else None
+        yield Grid([header], body, font_size=size, note=marks.note() if city else "")
 
 
 _SEVERITY = {"error": "错误", "warning": "警告"}

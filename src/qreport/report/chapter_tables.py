@@ -15,7 +15,8 @@ from qreport.report.coverage import Marks
 from qreport.report.numformat import NO_VALUE, format_value, indicator_value
 from qreport.report.prose import FreeTable
 from qreport.report.spec import Item, MajorColumn, TableSpec, fill
-from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, school_chunks, text_em
+from qreport.report.wordml.grid import Cell, Grid, Row, merged_down, split_columns
+from qreport.report.wordml.widths import text_em
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def indicator_grid(
     years: dict[str, str],
     names: Mapping[str, object],
 ) -> list[Grid]:
-    """The table, or with many schools as columns, the table and its 续表 (continuations).
+    """The table, or when its columns do not fit the page even at the smallest size, its column
+    blocks (续表), each repeating the row labels.
 
     `labels` maps school name -> the short name printed; `names` fills {year} and the like.
     """
@@ -75,20 +77,17 @@ def indicator_grid(
     corner, total = fill(spec.corner, **names), fill(spec.total, **names)
     marks = Marks(dataset, catalog, labels)
     if spec.schools == "years":
-        grids = [_years_as_columns(spec, marks, years, names)]
+        grid = _years_as_columns(spec, marks, years, names)
     elif spec.schools == "rows":
         corner = corner or dataset.region.member
-        grids = [_schools_as_rows(spec, corner, total, columns, dataset, marks, labels)]
+        grid = _schools_as_rows(spec, corner, total, columns, dataset, marks, labels)
     else:
-        chunks = school_chunks(list(dataset.schools), with_total=bool(total))
-        grids = [
-            _schools_as_columns(
-                spec, corner, total if k == len(chunks) - 1 else "", columns, schools, dataset, marks, labels
-            )
-            for k, schools in enumerate(chunks)
-        ]
-    grids[-1].note = marks.note()
-    return grids
+        grid = _schools_as_columns(
+            spec, corner, total, columns, list(dataset.schools), dataset, marks, labels
+        )
+    grid.note = marks.note()
+    first = grid.header[0][0]
+    return split_columns(grid, lead=first.colspan if first else 1)  # the row labels: the corner's columns
 
 
 def _schools_as_rows(
@@ -120,7 +119,12 @@ def _schools_as_rows(
     header = [top, second] if grouped else [top]
     body: list[Row] = []
     for school in dataset.schools:
-        body.append([Cell(labels[school.name]), *(Cell(_value(dataset, marks, c, school)) for c in columns)])
+        body.append(
+            [
+                Cell(labels[school.name], name=True),
+                *(Cell(_value(dataset, marks, c, school)) for c in columns),
+            ]
+        )
     if total:
         body.append([Cell(total, bold=True), *(Cell(_value(dataset, marks, c, None)) for c in columns)])
     return Grid(header, body, list(spec.widths) or None, font_size=spec.font_size)
@@ -168,7 +172,7 @@ def _indicator_rows(
     merges each run of one group."""
     grouped = any(groups)
     lead = 2 if grouped else 1
-    header: Row = [Cell(corner, colspan=lead)] + [None] * (lead - 1) + [Cell(h) for h in heads]
+    header: Row = [Cell(corner, colspan=lead)] + [None] * (lead - 1) + [Cell(h, name=True) for h in heads]
     merged = merged_down(groups) if grouped else []
     body: list[Row] = []
     for k, (label, cells) in enumerate(rows):

@@ -111,7 +111,8 @@ def _cell_text(tc: etree._Element) -> str:
     parts = []
     for p in tc.iter(qn("w:p")):
         field: dict[str, object] = {}
-        parts.append("".join(_run_text(r, field) for r in p.iter(qn("w:r"))))
+        # a line break the layout put into a cell (qreport.report.wordml.widths) is not content
+        parts.append("".join(_run_text(r, field) for r in p.iter(qn("w:r"))).replace("\n", ""))
     return " / ".join(x for x in parts if x)
 
 
@@ -120,10 +121,12 @@ def _table(tbl: etree._Element) -> list[str]:
     cols = len(tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")))
     header = sum(1 for tr in rows if tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None)
     no_split = all(tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for tr in rows)
+    kept = all(tr.find(f".//{qn('w:keepNext')}") is not None for tr in rows[:-1])
     sizes = {r.get(qn("w:val")) for r in tbl.iter(qn("w:sz"))}
     size = "/".join(f"{int(s) / 2:g}pt" for s in sorted(sizes)) if sizes else "-"
     out = [
-        f"<table {len(rows)}×{cols} header_rows={header} cant_split={'yes' if no_split else 'no'} font={size}>"
+        f"<table {len(rows)}×{cols} header_rows={header} cant_split={'yes' if no_split else 'no'}"
+        f"{' kept_together' if kept and len(rows) > 1 else ''} font={size}>"
     ]
     for tr in rows:
         cells = []

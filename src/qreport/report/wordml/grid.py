@@ -7,8 +7,10 @@ rows repeated on every page, rows never split across pages, fixed column widths.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 from xml.sax.saxutils import escape
 
 from docx.document import Document
@@ -17,10 +19,10 @@ from docx.oxml.ns import nsdecls
 from docx.table import Table
 
 from qreport.report import styles
+from qreport.report.wordml import widths
 from qreport.textgate import gate
 
 Align = Literal["left", "center"]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Cell:
     colspan: int = 1
     align: Align = "center"
     bold: bool = False
+    name: bool = False  # a name (a school's short name): never broken inside, if it can be helped
 
 
 Row = list[Cell | None]  # None: a position covered by a span from above or from the left
@@ -60,17 +63,6 @@ class Grid:
         return [*self.header, *self.body]
 
 
-MAX_SCHOOL_COLUMNS = 8  # more schools side by side do not fit A4 portrait; the rest go to a 续表
-
-
-def school_chunks(schools: list[T], *, with_total: bool) -> list[list[T]]:
-    """Schools split evenly into tables of at most MAX_SCHOOL_COLUMNS columns (the total counts)."""
-    columns = len(schools) + int(with_total)
-    parts = max(1, -(-columns // MAX_SCHOOL_COLUMNS))
-    size = -(-len(schools) // parts) if schools else 0
-    return [schools[k : k + size] for k in range(0, len(schools), size)] if schools else [[]]
-
-
 def merged_down(texts: list[str]) -> list[Cell | None]:
     """A column in which equal runs of a text (a group label, a 序号) become one tall cell."""
     out: list[Cell | None] = []
@@ -85,60 +77,156 @@ def merged_down(texts: list[str]) -> list[Cell | None]:
     return out
 
 
-# Text widths in em: a CJK character is one em, digits and Latin letters about half.
-_PADDING_EM = 0.8  # cell margins and a little air
-_LABEL_EM = 6.0  # a row label may wrap, but keeps at least this many characters a line
 _SMALLEST = (9.0, 8.0)  # sizes tried, in turn, when a wide table does not fit at the configured one
+SMALLEST = _SMALLEST[-1]  # below this a table is split into column blocks (续表) instead
+KEEP_HEIGHT = 0.6 * styles.TEXT_HEIGHT.pt  # a table up to this tall is kept on one page
 
 
-def text_em(text: str) -> float:
-    return sum(0.6 if ch.isascii() else 1.0 for ch in text)
-
-
-def _longest_line(text: str) -> float:
-    return max((text_em(line) for line in text.splitlines() or [""]), default=0.0)
-
-
-def _needs(grid: Grid) -> tuple[list[float], list[float]]:
-    """Per column, in em: the least width (numbers must not break) and the wished width (no wrapping)."""
-    least = [2.0 + _PADDING_EM] * grid.columns
-    wish = [2.0 + _PADDING_EM] * grid.columns
+def _needs(grid: Grid, size: float) -> tuple[list[float], list[float], list[float]]:
+    """Per column, in em with padding: the least width (no segment broken), the wished width
+    (headers on two lines at most) and the full width (every cell on one line)."""
+    n = grid.columns
+    least, wish, full = [1.0] * n, [1.0] * n, [1.0] * n
+    spanning: list[tuple[int, int, widths.Need]] = []
     for r, row in enumerate(grid.rows):
         for c, cell in enumerate(row):
-            if cell is None or cell.colspan > 1:
+            if cell is None:
                 continue
-            width = _longest_line(cell.text) + _PADDING_EM
-            if r < len(grid.header):
-                # a header may take two lines rather than widen a column of short numbers
-                wish[c] = max(wish[c], _longest_line(cell.text) / 2 + _PADDING_EM)
+            need = widths.cell_need(
+                cell.text, free=cell.align == "left", header=r < len(grid.header), whole=cell.name
+            )
+            if cell.colspan > 1:
+                spanning.append((c, cell.colspan, need))
                 continue
-            wish[c] = max(wish[c], width)
-            if cell.align == "center" and cell.text.isascii():
-                least[c] = max(least[c], width)  # numbers and codes stay on one line
-            elif cell.align == "left":
-                least[c] = max(least[c], min(width, _LABEL_EM + _PADDING_EM))  # labels wrap, not to slivers
-    return least, wish
+            least[c], wish[c], full[c] = (
+                max(least[c], need.least), max(wish[c], need.wish), max(full[c], need.full),
+            )  # fmt: skip
+    pad = widths.padding(size)
+    least, wish, full = [[w + pad for w in v] for v in (least, wish, full)]
+    for c, span, need in spanning:  # a cell over several columns widens them evenly when it must
+        for vector, asked in ((least, need.least), (wish, need.wish), (full, need.full)):
+            short = asked + pad - sum(vector[c : c + span])
+            for k in range(c, c + span) if short > 0 else ():
+                vector[k] += short / span
+    return least, wish, [max(f, w) for f, w in zip(full, wish, strict=True)]
 
 
 def fit_columns(grid: Grid, size: float) -> tuple[list[float], float]:
-    """Column widths in points summing to the text width, and the font size that lets them fit."""
+    """Column widths in points summing to the text width, and the font size that lets them fit:
+    the configured `size` if the columns fit at it, else 9 pt, else 8 pt (squeezed if even that
+    is too narrow; `split_columns` avoids that)."""
     available = styles.TEXT_WIDTH.pt
     if grid.widths is not None:
         scale = sum(grid.widths)
         return [available * w / scale for w in grid.widths], grid.font_size or size
-    least, wish = _needs(grid)
-    candidates = [grid.font_size] if grid.font_size else [size, *(s for s in _SMALLEST if s < size)]
-    for pt in candidates:
-        lo, hi = [w * pt for w in least], [w * pt for w in wish]
-        if sum(hi) <= available:
-            return [available * w / sum(hi) for w in hi], pt
-        if sum(lo) <= available:
-            spare = available - sum(lo)
-            extra = [h - low for h, low in zip(hi, lo, strict=True)]
-            return [low + spare * e / sum(extra) for low, e in zip(lo, extra, strict=True)], pt
-    pt = candidates[-1]
-    lo = [w * pt for w in least]
-    return [available * w / sum(lo) for w in lo], pt
+    sizes = [grid.font_size] if grid.font_size else [size, *(s for s in _SMALLEST if s < size)]
+    needs = {pt: _needs(grid, pt) for pt in sizes}  # least, wish, full
+    # one line everywhere at the configured size; else headers on two lines and labels on few,
+    # at the largest size that allows it; else every column at its least
+    tries = [(2, sizes[0]), *((1, pt) for pt in sizes), *((0, pt) for pt in sizes)]
+    for floor, pt in tries:
+        if sum(needs[pt][floor]) * pt <= available + 1e-6:
+            return [w * pt for w in widths.allocate(needs[pt][floor], *needs[pt][1:], available / pt)], pt
+    least = needs[sizes[-1]][0]
+    return [available * w / sum(least) for w in least], sizes[-1]
+
+
+def least_widths(grid: Grid) -> list[float]:
+    """Each column's least width in em (with padding): no segment of a cell broken."""
+    return _needs(grid, SMALLEST)[0]
+
+
+def column_least(texts: Sequence[str]) -> float:
+    """The least width in em (with padding) of a centred column: a name as its header, then body cells."""
+    return widths.padding(SMALLEST) + max(
+        (widths.cell_need(t, free=False, header=k == 0, whole=k == 0).least for k, t in enumerate(texts)),
+        default=1.0,
+    )
+
+
+def fits(grid: Grid) -> bool:
+    """Whether the columns fit the text width at the smallest size, no segment broken."""
+    return grid.widths is not None or sum(least_widths(grid)) * SMALLEST <= styles.TEXT_WIDTH.pt + 1e-6
+
+
+def column_blocks(lead: float, columns: Sequence[float], cuts: set[int] | None = None) -> list[range]:
+    """The fewest runs of `columns` (least widths in em, with padding) that each fit the text
+    width at the smallest size beside the `lead` columns every block repeats, as even as they can
+    be; a block may end only before an index in `cuts` (all, when None)."""
+    room = styles.TEXT_WIDTH.pt / SMALLEST - lead
+    n = len(columns)
+    ends = sorted({c for c in (range(1, n) if cuts is None else cuts) if 0 < c < n} | {n})
+    greedy: list[range] = []
+    start = 0
+    while start < n:
+        used, end = 0.0, start
+        while end < n and used + columns[end] <= room:
+            used += columns[end]
+            end += 1
+        fitting = [e for e in ends if start < e <= end]
+        stop = fitting[-1] if fitting else min(e for e in ends if e > start)  # overfull: unavoidable
+        greedy.append(range(start, stop))
+        start = stop
+    parts = len(greedy)
+    if parts <= 1:
+        return [range(n)]
+    even = [round(k * n / parts) for k in range(parts + 1)]
+    blocks = [range(even[k], even[k + 1]) for k in range(parts)]
+    if all(b.stop in ends for b in blocks) and all(sum(columns[i] for i in b) <= room for b in blocks):
+        return blocks
+    return greedy
+
+
+def split_columns(grid: Grid, lead: int) -> list[Grid]:
+    """`grid` as it is when its columns fit at the smallest size; else as column blocks (续表),
+    each repeating the first `lead` columns, all at the smallest size, the note under the last."""
+    if fits(grid):
+        return [grid]
+    least = least_widths(grid)
+    cuts = {c - lead for c in range(lead + 1, grid.columns) if not _spanned_across(grid, c)}
+    blocks = column_blocks(sum(least[:lead]), least[lead:], cuts)
+    out = []
+    for k, block in enumerate(blocks):
+        keep = [*range(lead), *(lead + i for i in block)]
+        header = [[row[c] for c in keep] for row in grid.header]
+        body = [[row[c] for c in keep] for row in grid.body]
+        out.append(Grid(header, body, font_size=SMALLEST, note=grid.note if k == len(blocks) - 1 else ""))
+    return out
+
+
+def _spanned_across(grid: Grid, column: int) -> bool:
+    """Whether a cell spans from before `column` into it."""
+    for row in grid.rows:
+        for c, cell in enumerate(row[:column]):
+            if cell is not None and c + cell.colspan > column:
+                return True
+    return False
+
+
+def table_height(grid: Grid, widths_pt: Sequence[float], size: float) -> float:
+    """The table's estimated height in points: each row as tall as its tallest cell's lines."""
+    total = 0.0
+    if len(grid.rows) * widths.LINE_HEIGHT * size > KEEP_HEIGHT:
+        return len(grid.rows) * widths.LINE_HEIGHT * size  # too tall in any case: not worth counting
+    for row in grid.rows:
+        lines = 1
+        for c, cell in enumerate(row):
+            if cell is None or cell.rowspan > 1:
+                continue
+            width = sum(widths_pt[c : c + cell.colspan]) / size - widths.padding(size)
+            lines = max(lines, _line_count(cell, width))
+        total += lines * widths.LINE_HEIGHT * size + 1
+    return total
+
+
+def _line_count(cell: Cell, width_em: float) -> int:
+    if "\n" not in cell.text and widths.text_em(cell.text) <= width_em:
+        return 1
+    if cell.align == "left":
+        return sum(
+            max(1, math.ceil(widths.text_em(line) / max(width_em, 1.0))) for line in cell.text.split("\n")
+        )
+    return len(widths.wrap(cell.text, width_em, whole=cell.name))
 
 
 def render(doc: Document, grid: Grid, *, size: float) -> Table:
@@ -164,13 +252,15 @@ def table_xml(grid: Grid, *, size: float, style_id: str) -> str:
             if cell is not None and cell.rowspan > 1:
                 for below in range(r + 1, r + cell.rowspan):
                     continued[(below, c)] = cell.colspan
+    # a table that fits on a page is kept on one: each row's paragraphs keep with the next row
+    together = table_height(grid, widths_pt, chosen) <= KEEP_HEIGHT
     out = [f"<w:tbl {nsdecls('w')}>", _tbl_pr(sum(twips))]
     out.append("<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>")
     last = len(grid.rows) - 1
     for r, row in enumerate(grid.rows):
         header = r < len(grid.header)
         # a 注 under the table stays on the page of the table's last row
-        keep = "<w:keepNext/>" if grid.note and r == last else ""
+        keep = "<w:keepNext/>" if (together and r < last) or (grid.note and r == last) else ""
         out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>")
         for c, cell in enumerate(row):
             if (r, c) in continued:
@@ -180,10 +270,21 @@ def table_xml(grid: Grid, *, size: float, style_id: str) -> str:
                 width = sum(twips[c : c + cell.colspan])
                 merge = "restart" if cell.rowspan > 1 else ""
                 jc = keep + ('<w:jc w:val="left"/>' if cell.align == "left" else "")
-                out.append(_tc(width, cell.colspan, merge, style_id, jc, _run(cell, half_points, header)))
+                text = _laid_out(cell, width / 20 / chosen - widths.padding(chosen))
+                out.append(
+                    _tc(width, cell.colspan, merge, style_id, jc, _run(text, cell, half_points, header))
+                )
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
+
+
+def _laid_out(cell: Cell, width_em: float) -> str:
+    """A centred cell's text with a line break between segments wherever it must wrap; a
+    left-aligned one as it is (the renderer wraps it)."""
+    if cell.align == "left" or widths.text_em(cell.text) <= width_em:
+        return cell.text
+    return "\n".join(widths.wrap(cell.text, width_em, whole=cell.name))
 
 
 def paragraph_xml(style_id: str, text: str = "", *, space_after_twips: int | None = None) -> str:
@@ -216,12 +317,10 @@ def _tc(width: int, span: int, merge: str, style_id: str, jc: str, run: str) -> 
     )
 
 
-def _run(cell: Cell, half_points: int, header: bool) -> str:
+def _run(text: str, cell: Cell, half_points: int, header: bool) -> str:
     """One run with the cell's text; line breaks kept."""
     bold = "<w:b/>" if cell.bold or header else ""
-    lines = '</w:t><w:br/><w:t xml:space="preserve">'.join(
-        escape(line) for line in gate(cell.text).split("\n")
-    )
+    lines = '</w:t><w:br/><w:t xml:space="preserve">'.join(escape(line) for line in gate(text).split("\n"))
     return (
         f'<w:r><w:rPr>{bold}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
         f'<w:t xml:space="preserve">{lines}</w:t></w:r>'

@@ -326,6 +326,15 @@ VALUES: dict[str, Row] = {
     "teacher_awards_city_3": ZERO,
 }
 
+# 表1-6's 备注 column, verbatim: typed in the 补充指标 sheet's 备注 column of a row that takes one.
+REMARKS: dict[str, dict[str, str]] = {
+    "市一职": {"student_awards_prov_1": "世界技能铜奖 1 项，金砖国家三等奖 1 项，自治区优胜奖 4 项"},
+    "市体校": {
+        "student_awards_prov_1": "世界级：3 金、1 银、2 铜；国家级 47 金、39 银、18 铜；区级：70 金、48 银、79 铜"
+    },
+    "五原职高": {"student_awards_prov_3": "一带一路金砖国家幼儿照护国赛三等奖"},
+}
+
 # 表2 各学校满意度调查表 (current year only), reordered into SCHOOLS order; 教职工满意度 "-" for all.
 SATISFACTION: dict[str, Sequence[Any]] = {
     "sat_students": (87.60, 91.14, 95.45, 93.53, 87.88, 98.06, 91.58),
@@ -1100,6 +1109,7 @@ def write_school(folder: Path, info: SchoolInfo, catalog: Any) -> Path:
         },
         values=school_values(info.short, catalog),
         samples={k: v[SHORTS.index(info.short)] for k, v in SAMPLES.items()},
+        remarks=REMARKS.get(info.short, {}),
         majors=majors_rows(info.short),
         texts=_text_rows(info.short),
         cases=_case_rows(info.short),

@@ -86,7 +86,7 @@ def test_fill_placeholders() -> None:
 def test_shipped_spec_names_only_catalog_indicators() -> None:
     spec = load_spec()
     spec.check(CATALOG, "report.toml")
-    assert {t.id for t in spec.tables} >= {"scale", "student_awards", "bachelor", "teachers"}
+    assert {t.id for t in spec.tables} >= {"scale", "contest_awards", "bachelor", "teachers"}
     assert len(spec.charts) >= 3
 
 

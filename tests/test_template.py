@@ -116,7 +116,8 @@ def test_indicator_sheet_headers_and_rows_in_catalog_order(wb: Workbook, table) 
     head, cols = header(ws)
     texts = [c.value for c in ws[head] if c.value]
     years = [CUR, layout.SAMPLE_HEADER] if table.sample else [PREV, CUR]
-    assert texts == ["序号", "指标", "单位", layout.ID_HEADER, *years, layout.NOTE_HEADER]
+    remarks = [table.remarks.header] if table.remarks else []
+    assert texts == ["序号", "指标", "单位", layout.ID_HEADER, *years, *remarks, layout.NOTE_HEADER]
     assert list(id_rows(ws)) == [i.id for i in table.indicators]
     for ind in table.indicators:
         (row,) = id_rows(ws)[ind.id]

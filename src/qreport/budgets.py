@@ -20,6 +20,7 @@ MAX_SHEET_CELLS = 200_000  # cells written in one sheet's XML
 MAX_CELL_CHARS = 32_767  # Excel's own limit for the text of one cell
 MAX_TEXT_LINES = 2_000  # lines in one text cell (文字材料, 典型案例 正文)
 MAX_STYLES = 64_000  # cell formats in one workbook: Excel's own limit
+MAX_REMARK_CHARS = 200  # a 备注 (award details) prints in one table cell; the reference's longest is 50
 
 MAX_TYPED_NUMBER = 1e12  # no count or amount of one school comes near; 1e308 would overflow sums
 

@@ -81,6 +81,15 @@ CODES: dict[str, tuple[Severity, str]] = {
         "error",
         "单元格文字超过 {limit} 行（有 {count} 行），只读取了前 {limit} 行。请精简或分成几行填写。",
     ),
+    "remark_too_long": (
+        "error",
+        "{label}的{header}有 {count} 个字，超过 {limit} 个字，报告表格的一格放不下，未读取。"
+        "请精简到 {limit} 字以内（详细情况可写在“文字材料”中）。",
+    ),
+    "remark_not_taken": (
+        "warning",
+        "“{label}”一行不填{header}，这里的文字未读取。{header}请填在“{takers}”等行。",
+    ),
     "number_as_text": ("warning", "“{raw}”按 {value} 读取。请直接填写数字 {value}。"),
     "not_a_number": ("error", "“{raw}”不是数字。请填写数字；不适用请填“-”。"),
     "number_too_large": (

@@ -111,6 +111,9 @@ class School:
     samples: dict[str, int | None] = field(default_factory=dict)
     na: dict[str, set[str]] = field(default_factory=dict)  # "previous"/"current" -> ids typed as `-` or `/`
     cells: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # id -> {"previous": "人才培养!E5"}
+    # id -> the 备注 typed on its row (current year; catalog `remark = true` rows only), whitespace
+    # folded; a roll-up's unit holds its schools' remarks, each after the school's short name
+    remarks: dict[str, str] = field(default_factory=dict)
     majors: list[MajorRow] = field(default_factory=list)
     # list sheet -> {header text: column number} as found in this workbook (columns may be inserted)
     columns: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -137,6 +140,7 @@ class StoredSchool:
     values: Mapping[str, YearValue]  # packed: a national dataset holds 7,000 of these
     samples: Mapping[str, int | None]
     majors: Mapping[str, frozenset[str] | None]  # "previous"/"current" -> distinct 专业代码 taught
+    remarks: Mapping[str, str] = field(default_factory=dict)  # id -> 备注 (optional in the file)
 
 
 @dataclass(frozen=True)

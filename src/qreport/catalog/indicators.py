@@ -43,6 +43,9 @@ class Indicator(BaseModel):
     decimals: int | None = Field(default=None, ge=0, le=4)
     # must equal what the 专业设置 sheet lists: the majors taught this year, or the sum of 本年在校生数
     listed: Literal["majors", "students"] | None = None
+    # takes a free-text 备注 on its row, in its table's remarks column (award details for a
+    # report table's 备注 column); never a number, never part of `values`
+    remark: bool = False
     # filled in by the catalog from the table the indicator belongs to
     table: str = ""
     sheet: str = ""
@@ -80,6 +83,8 @@ class Indicator(BaseModel):
             formula.parse(self.formula)
         if self.listed is not None and self.input == "derived":
             raise ValueError(f"{self.id}: listed 只用于填报的指标")
+        if self.remark and self.input == "derived":
+            raise ValueError(f"{self.id}: remark 只用于填报的指标")
         return self
 
 
@@ -108,6 +113,16 @@ class Plausible(BaseModel):
         return self.above < value and (self.at_most is None or value <= self.at_most)
 
 
+class Remarks(BaseModel):
+    """A free-text column of an indicator sheet: `header` is its header text (found by text, like
+    every column), `hint` the note the template prints for the rows that take one (`remark = true`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    header: str = Field(min_length=1)
+    hint: str = ""
+
+
 class Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
@@ -115,7 +130,19 @@ class Table(BaseModel):
     title: str
     sheet: str
     sample: bool = False  # a survey sheet: current year only, with a 样本数 column
+    remarks: Remarks | None = None  # a 备注 column for the rows with `remark = true`
     indicators: tuple[Indicator, ...]
+
+    @model_validator(mode="after")
+    def _remarks(self) -> Table:
+        takers = [i.id for i in self.indicators if i.remark]
+        if takers and self.remarks is None:
+            raise ValueError(f"{self.id}: {takers[0]} 有 remark = true，但本表没有 remarks（备注列）")
+        if self.remarks is not None and not takers:
+            raise ValueError(f"{self.id}: 有 remarks（备注列），但没有 remark = true 的指标")
+        if self.remarks is not None and self.sample:
+            raise ValueError(f"{self.id}: 满意度表（sample = true）不设备注列")
+        return self
 
 
 class Catalog(BaseModel):
@@ -186,6 +213,16 @@ class Catalog(BaseModel):
         return self.by_id[key]
 
     @cached_property
+    def remark_ids(self) -> tuple[str, ...]:
+        """Indicators whose row takes a 备注 (a school's text, carried beside its values)."""
+        return tuple(i.id for i in self.indicators if i.remark)
+
+    @cached_property
+    def remarks(self) -> dict[str, Remarks]:
+        """Table id -> its 备注 column, for the tables that have one."""
+        return {t.id: t.remarks for t in self.table if t.remarks is not None}
+
+    @cached_property
     def typed(self) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.typed)
 
@@ -229,7 +266,8 @@ def parse_catalog(text: str, source: str = "catalog") -> Catalog:
 
 
 def _explain(exc: ValidationError) -> str:
-    fields = [*Indicator.model_fields, *Table.model_fields, *Catalog.model_fields, *Plausible.model_fields]
+    fields = [*Indicator.model_fields, *Table.model_fields, *Catalog.model_fields, *Plausible.model_fields,
+              *Remarks.model_fields]  # fmt: skip
     lines = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])

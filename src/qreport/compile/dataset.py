@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qreport.atomic import write_atomic
+from qreport.budgets import MAX_CELL_CHARS
 from qreport.catalog.indicators import Catalog
 from qreport.catalog.regions import whole_of
 from qreport.compile.jsonstream import EMPTY, JsonSyntaxError, object_members
@@ -73,6 +74,7 @@ def _school(dataset: Dataset, catalog: Catalog, index: int) -> dict[str, Any]:
         "values": _year_values(dataset.school_values.get(s.name, {}), catalog),
         "samples": {k: v for k, v in sorted(s.samples.items())},
         "majors": {w: None if c is None else sorted(c) for w, c in taught.items()},
+        "remarks": dict(s.remarks),
     }  # fmt: skip
 
 
@@ -285,6 +287,18 @@ def _majors(value: object, field: str) -> dict[str, frozenset[str] | None]:
     return out
 
 
+def _remarks(value: object, field: str) -> dict[str, str]:
+    """`{id: text}`: a school's 备注 (optional; a dataset written before remarks has none)."""
+    out: dict[str, str] = {}
+    for key, text in _object(value, field).items():
+        text = _text(text, f"{field}.{key}")
+        if len(text) > MAX_CELL_CHARS:
+            raise _Bad(f"{field}.{key}", f"有 {len(text)} 个字符，超过 {MAX_CELL_CHARS} 个")
+        if text.strip():
+            out[key] = text
+    return out
+
+
 def _stored_school(value: object, field: str) -> StoredSchool:
     data = _object(value, field)
     name = _text(data.get("name"), f"{field}.name")
@@ -297,6 +311,7 @@ def _stored_school(value: object, field: str) -> StoredSchool:
         values=_stored_values(data.get("values", {}), f"{at}.values"),
         samples=_samples(data.get("samples", {}), f"{at}.samples"),
         majors=_majors(data.get("majors", {}), f"{at}.majors"),
+        remarks=_remarks(data.get("remarks", {}), f"{at}.remarks"),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from qreport.budgets import MAX_CELL_CHARS
 from qreport.catalog.config import find_config, load_config
 from qreport.catalog.indicators import available_years, load_catalog
 from qreport.catalog.outline import load_outline
@@ -22,14 +23,37 @@ from qreport.errors import InputError
 from qreport.findings import Finding
 from qreport.model import Dataset, School, StoredDataset
 
+_LOWER = "下级数据集"
+
 
 def _unit(data: StoredDataset) -> tuple[Unit, School]:
     name = data.region_name or Path(data.path).stem
     unit = Unit(name=name, values=data.city, samples=dict(data.city_samples), majors=dict(data.city_majors),
                 lower=_lower(data))  # fmt: skip
     school = School(file=data.path, path=data.path, name=name, code=data.region_code,
-                    short_name=data.short or name)  # fmt: skip
+                    short_name=data.short or name, remarks=_remarks(data))  # fmt: skip
     return unit, school
+
+
+def _remarks(data: StoredDataset) -> dict[str, str]:
+    """A lower region's 备注 per indicator: each of its schools' remarks after the school's short
+    name (市体校：世界级……；市一职：……), in the dataset's school order. Kept within one cell's
+    budget, so the roll-up's own dataset reads back: what does not fit is counted, not printed."""
+    out: dict[str, list[str]] = {}
+    for s in data.schools:
+        for ind, text in s.remarks.items():
+            out.setdefault(ind, []).append(f"{s.short_name or s.name}：{text}")
+    return {ind: _joined(texts) for ind, texts in out.items()}
+
+
+def _joined(texts: list[str]) -> str:
+    room = MAX_CELL_CHARS - 40  # the closing note
+    kept: list[str] = []
+    for text in texts:
+        if sum(len(t) + 1 for t in kept) + len(text) > room:
+            return "；".join(kept) + f"……（另有 {len(texts) - len(kept)} 条备注，见 {_LOWER}）"
+        kept.append(text)
+    return "；".join(kept)
 
 
 def _lower(data: StoredDataset) -> dict[tuple[str, str], Lower]:

@@ -7,7 +7,7 @@ never sums or averages anything itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qreport.catalog.indicators import Catalog
 from qreport.model import Dataset, MajorRow, School
@@ -27,6 +27,7 @@ class Column:
     which: str  # "previous" | "current"
     label: str
     group: str = ""
+    ids: tuple[str, ...] = ()  # a table with row groups (kinds): the indicator of each kind
 
 
 def indicator_label(item: Item, catalog: Catalog, names: Mapping[str, object]) -> str:
@@ -44,20 +45,29 @@ def expand(
     for item in items:
         label = indicator_label(item, catalog, names)
         group = fill(item.group, **names)
+        ids = item.all_ids
         if item.year != "both":
-            out.append(Column(item.id, item.year, label, group))
+            out.append(Column(item.id, item.year, label, group, ids))
         elif group:
-            out += [Column(item.id, w, f"{label}（{years[w]}）", group) for w in ("previous", "current")]
+            out += [Column(item.id, w, f"{label}（{years[w]}）", group, ids) for w in ("previous", "current")]
         else:
-            out += [Column(item.id, w, years[w], label) for w in ("previous", "current")]
+            out += [Column(item.id, w, years[w], label, ids) for w in ("previous", "current")]
     return out
 
 
-def _value(dataset: Dataset, marks: Marks, col: Column, school: School | None) -> str:
-    """A school's figure, or with no school the city's (marked `*` when it leaves a school out)."""
+def _value(dataset: Dataset, marks: Marks, col: Column, school: School | None, kind: int = 0) -> str:
+    """A school's figure, or with no school the city's (marked `*` when it leaves a school out);
+    in a table with row groups, the figure of the `kind`-th indicator of the column."""
+    ind = col.ids[kind] if col.ids else col.id
     if school is None:
-        return marks.city(col.id, col.which)
-    return indicator_value(dataset.value(col.id, col.which, school.name), marks.catalog[col.id])
+        return marks.city(ind, col.which)
+    return indicator_value(dataset.value(ind, col.which, school.name), marks.catalog[ind])
+
+
+def _remark(school: School, columns: list[Column], kind: int) -> Cell:
+    """The school's remarks on the indicators of its row (each once, in column order)."""
+    ids = dict.fromkeys(c.ids[kind] if c.ids else c.id for c in columns)
+    return Cell("；".join(school.remarks[i] for i in ids if i in school.remarks), align="left")
 
 
 def indicator_grid(
@@ -99,14 +109,20 @@ def _schools_as_rows(
     marks: Marks,
     labels: dict[str, str],
 ) -> Grid:
+    """One row per school (with `kinds`, one per school and kind: the school's name merged over
+    them), then the total row(s); with `remarks`, a last column of the schools' 备注."""
     grouped = any(c.group for c in columns)
-    top: Row = [Cell(corner, rowspan=2 if grouped else 1)]
+    tall = 2 if grouped else 1
+    top: Row = [Cell(corner, rowspan=tall)]
     second: Row = [None]
+    if spec.kinds:
+        top.append(Cell(spec.kind_header, rowspan=tall))
+        second.append(None)
     i = 0
     while i < len(columns):
         col = columns[i]
         if not col.group:
-            top.append(Cell(col.label, rowspan=2 if grouped else 1))
+            top.append(Cell(col.label, rowspan=tall))
             second.append(None)
             i += 1
             continue
@@ -116,17 +132,23 @@ def _schools_as_rows(
         top += [Cell(col.group, colspan=j - i)] + [None] * (j - i - 1)
         second += [Cell(c.label) for c in columns[i:j]]
         i = j
+    if spec.remarks:
+        top.append(Cell(spec.remarks, rowspan=tall))
+        second.append(None)
     header = [top, second] if grouped else [top]
+    kinds = spec.kinds or ("",)
     body: list[Row] = []
-    for school in dataset.schools:
-        body.append(
-            [
-                Cell(labels[school.name], name=True),
-                *(Cell(_value(dataset, marks, c, school)) for c in columns),
-            ]
-        )
-    if total:
-        body.append([Cell(total, bold=True), *(Cell(_value(dataset, marks, c, None)) for c in columns)])
+    for school in [*dataset.schools, *([None] if total else [])]:
+        name = Cell(labels[school.name], name=True) if school else Cell(total, bold=True)
+        for k, kind in enumerate(kinds):
+            lead: Row = (
+                [replace(name, rowspan=len(kinds)) if k == 0 else None, Cell(kind, name=True)]
+                if spec.kinds
+                else [name]
+            )
+            values = [Cell(_value(dataset, marks, c, school, k)) for c in columns]
+            remark = [_remark(school, columns, k) if school else Cell("")] if spec.remarks else []
+            body.append([*lead, *values, *remark])
     return Grid(header, body, list(spec.widths) or None, font_size=spec.font_size)
 
 

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qreport.catalog.indicators import Catalog
 from qreport.catalog.resources import template_path
@@ -29,12 +29,35 @@ class _Strict(BaseModel):
 
 
 class Item(_Strict):
-    """One indicator in one year: a column (schools as rows) or a row (schools as columns)."""
+    """One indicator in one year: a column (schools as rows) or a row (schools as columns).
 
-    id: str
+    In a table with `kinds` (row groups) an item names one indicator per kind in `ids` (the
+    学生 and the 教师 indicator of one column); `id` is then the first of them."""
+
+    id: str = ""
+    ids: tuple[str, ...] = ()
     year: Year = "current"
     label: str = ""  # default: the catalog label with its unit, e.g. 专业数量（个）
     group: str = ""  # a header over consecutive items with the same group
+
+    @model_validator(mode="before")
+    @classmethod
+    def _first_of_ids(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("ids") and not data.get("id"):
+            return {**data, "id": data["ids"][0]}
+        return data
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Item:
+        if not self.id:
+            raise ValueError("须写 id（指标代码），分组表格写 ids（每个类别一个指标代码）")
+        if self.ids and self.id != self.ids[0]:
+            raise ValueError("id 与 ids 只写一个：分组表格（kinds）的列写 ids")
+        return self
+
+    @property
+    def all_ids(self) -> tuple[str, ...]:
+        return self.ids or (self.id,)
 
 
 class MajorColumn(_Strict):
@@ -56,6 +79,26 @@ class TableSpec(_Strict):
     columns: tuple[MajorColumn, ...] = ()  # kind = "majors"
     widths: tuple[float, ...] = ()  # relative column widths; empty = automatic
     font_size: float | None = None  # points; default: the configured table size
+    # row groups (schools = "rows"): each school gets one row per kind, e.g. 学生 and 教师, its name
+    # merged over them; every item then gives `ids`, one indicator per kind, in this order
+    kinds: tuple[str, ...] = ()
+    kind_header: str = "类别"  # header of the column naming the kind
+    # header of a column with the schools' remarks (备注) on the items' indicators (catalog
+    # `remark = true`); "" = no such column
+    remarks: str = ""
+
+    @model_validator(mode="after")
+    def _row_groups(self) -> TableSpec:
+        if (self.kinds or self.remarks) and (self.kind != "indicators" or self.schools != "rows"):
+            raise ValueError('kinds 和 remarks 只用于 schools = "rows" 的指标表格')
+        for item in self.items:
+            if self.kinds and len(item.ids) != len(self.kinds):
+                raise ValueError(
+                    f"{item.id}：表格分 {len(self.kinds)} 类（{'、'.join(self.kinds)}），ids 须有 {len(self.kinds)} 个指标代码"
+                )
+            if not self.kinds and item.ids:
+                raise ValueError(f"{item.id}：只有写了 kinds 的表格才用 ids")
+        return self
 
 
 class ChartSpec(_Strict):
@@ -91,12 +134,21 @@ class ReportSpec(_Strict):
         entries: list[TableSpec | ChartSpec] = [*self.tables, *self.charts]
         for entry in entries:
             for item in entry.items:
-                if item.id not in catalog.by_id:
-                    near = difflib.get_close_matches(item.id, known, n=1)
-                    hint = f"，是否为 {near[0]}？" if near else ""
-                    problems.append(f"{entry.id} 引用了不存在的指标 {item.id}{hint}")
+                if isinstance(entry, ChartSpec) and item.ids:
+                    problems.append(f"{entry.id} 是图表，不用 ids（每项写一个 id）")
+                for ref in item.all_ids:
+                    if ref not in catalog.by_id:
+                        near = difflib.get_close_matches(ref, known, n=1)
+                        hint = f"，是否为 {near[0]}？" if near else ""
+                        problems.append(f"{entry.id} 引用了不存在的指标 {ref}{hint}")
             if isinstance(entry, TableSpec) and entry.kind == "majors" and not entry.columns:
                 problems.append(f"{entry.id} 是专业设置表，须列出 columns")
+            if isinstance(entry, TableSpec) and entry.remarks:
+                refs = [r for item in entry.items for r in item.all_ids if r in catalog.by_id]
+                if not any(catalog[r].remark for r in refs):
+                    problems.append(
+                        f"{entry.id} 有备注列（remarks），但没有一个指标收备注（指标目录 remark = true）"
+                    )
         if problems:
             raise ConfigError(f"报告表格定义 {source} 有误：\n" + "\n".join(f"- {p}" for p in problems))
 

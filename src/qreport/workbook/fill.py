@@ -126,6 +126,7 @@ def fill_workbook(
     info: Mapping[str, str | int] | None = None,
     values: Mapping[str, tuple[Value, Value]] | None = None,
     samples: Mapping[str, int | None] | None = None,
+    remarks: Mapping[str, str | None] | None = None,
     majors: Sequence[Mapping[str, Any]] = (),
     texts: Sequence[tuple[str, str] | Mapping[str, Any]] = (),
     cases: Sequence[Mapping[str, Any]] = (),
@@ -135,7 +136,8 @@ def fill_workbook(
 
     `info`: 基本信息 label -> value. `values`: id -> (previous, current); None clears the cell; a
     string such as "-" is written as typed. On a sheet without a previous-year column (满意度) the
-    previous value is ignored. `samples`: id -> 样本数. `majors`, `cases`: dicts with the keys of
+    previous value is ignored. `samples`: id -> 样本数. `remarks`: id -> the text of its row's
+    备注 column (the column its table declares in the catalog). `majors`, `cases`: dicts with the keys of
     MAJOR_KEYS / CASE_KEYS, appended below rows already filled; `texts`: (章节, 内容) pairs or
     dicts with the keys of TEXT_KEYS.
     `catalog` defaults to the one of the workbook's current year. Setting a derived indicator, or
@@ -145,7 +147,7 @@ def fill_workbook(
     wb = load_workbook(path)
     if info:
         _fill_info(wb, info)
-    if values or samples:
+    if values or samples or remarks:
         rows = _indicator_rows(wb)
         catalog = catalog or _catalog_of(rows)
         previous_header, current_header = catalog.column_names()
@@ -158,6 +160,12 @@ def fill_workbook(
         for ind_id, count in (samples or {}).items():
             table, row = _row_of(ind_id, rows, catalog)
             table.ws.cell(row=row, column=table.column(layout.SAMPLE_HEADER)).value = count
+        for ind_id, text in (remarks or {}).items():
+            table, row = _row_of(ind_id, rows, catalog)
+            header = catalog.remarks.get(catalog[ind_id].table) if ind_id in catalog.by_id else None
+            if header is None:
+                raise ValueError(f"{ind_id} 所在的表没有备注列")
+            table.ws.cell(row=row, column=table.column(layout.header_text(header.header))).value = text
     if majors:
         _write_rows(_list_table(wb, layout.MAJORS_SHEET, layout.MAJORS_HEADERS[0]), majors, MAJOR_KEYS)
     if texts:

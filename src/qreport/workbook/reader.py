@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qreport.budgets import MAX_TYPED_NUMBER
-from qreport.catalog.indicators import Catalog, Indicator
+from qreport.budgets import MAX_REMARK_CHARS, MAX_TYPED_NUMBER
+from qreport.catalog.indicators import Catalog, Indicator, Remarks
 from qreport.catalog.outline import normalize_section
 from qreport.findings import Finding, finding
 from qreport.model import Case, MajorRow, School, TextBlock, YearValue
@@ -165,6 +165,9 @@ class _Reader:
                     if parse_cell(None if cell is None else cell.value).status == "na":
                         school.na.setdefault(which, set()).add(ind.id)
                 refs.put(ind.id, which, sheet.name, row, col)
+            remarks = self.catalog.remarks.get(ind.table)
+            if remarks is not None and norm(remarks.header) in columns:
+                self._remark(sheet, row, columns[norm(remarks.header)], ind, remarks, school)
             sample_col = columns.get(norm(layout.SAMPLE_HEADER))
             if sample_col is not None:
                 school.samples[ind.id] = self._sample(sheet, row, sample_col, ind)
@@ -190,6 +193,24 @@ class _Reader:
             elif _ID_LIKE.match(key):
                 self.add("indicator_unknown", sheet=sheet.name, cell=cell_ref(row, col), value=key,
                          year=self.catalog.year)  # fmt: skip
+
+    def _remark(
+        self, sheet: Sheet, row: int, col: int, ind: Indicator, remarks: Remarks, school: School
+    ) -> None:
+        """The 备注 typed on an indicator's row (already through the text gate), whitespace folded.
+        A workbook without the column reads as before: the column is optional."""
+        text = " ".join(_text(sheet.value(row, col)).split())
+        if not text:
+            return
+        where = {"sheet": sheet.name, "cell": cell_ref(row, col), "indicator": ind.id,
+                 "label": self.catalog.qualified_names[ind.id], "header": remarks.header}  # fmt: skip
+        if not ind.remark:
+            takers = next(i for i in self.catalog.get_table(ind.table).indicators if i.remark)
+            self.add("remark_not_taken", takers=self.catalog.qualified_names[takers.id], **where)
+        elif len(text) > MAX_REMARK_CHARS:
+            self.add("remark_too_long", count=len(text), limit=MAX_REMARK_CHARS, **where)
+        else:
+            school.remarks[ind.id] = text
 
     def _sample(self, sheet: Sheet, row: int, col: int, ind: Indicator) -> int | None:
         cell = sheet.get(row, col)

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qreport.atomic import write_atomic
+from qreport.budgets import MAX_REMARK_CHARS
 from qreport.catalog import formula
 from qreport.catalog.indicators import Catalog, Indicator, Table
 from qreport.catalog.outline import CHAPTER_TITLES, load_outline
@@ -73,7 +74,8 @@ _KIND_ERROR = {
 def table_headers(table: Table, catalog: Catalog) -> tuple[str, ...]:
     previous, current = catalog.column_names()
     years = (current, layout.SAMPLE_HEADER) if table.sample else (previous, current)
-    return (*layout.INDICATOR_HEADERS, *years, layout.NOTE_HEADER)
+    remarks = (table.remarks.header,) if table.remarks else ()
+    return (*layout.INDICATOR_HEADERS, *years, *remarks, layout.NOTE_HEADER)
 
 
 def value_columns(table: Table, catalog: Catalog) -> dict[str, int]:
@@ -145,6 +147,7 @@ def formula_text(ind: Indicator, catalog: Catalog) -> str:
 def row_note(ind: Indicator, catalog: Catalog, sample: bool = False) -> str:
     if not ind.typed:
         return f"自动计算，不用填写：{formula_text(ind, catalog)}"
+    remarks = catalog.remarks.get(ind.table) if ind.remark else None
     parts = []
     if ind.kind == "pct":
         parts.append("填 0–100 的百分数，97.2 表示 97.2%")
@@ -166,6 +169,8 @@ def row_note(ind: Indicator, catalog: Catalog, sample: bool = False) -> str:
         parts.append("计算用，不在附表中单列")
     if sample:
         parts.append("样本数填参与调查的人数；未调查填“-”")
+    if remarks is not None:
+        parts.append(f"{remarks.hint or f'“{remarks.header}”可填写文字说明'}（最多 {MAX_REMARK_CHARS} 字）")
     return "；".join(parts) + "。"
 
 
@@ -188,6 +193,12 @@ def guide_lines(catalog: Catalog) -> list[str]:
         "“其中”项不得大于所属的上级指标；说明列写有“应等于……之和”的指标须等于各分项之和；"
         "写有“必填”的指标是计算比率的分母，必须填写。",
         f"“满意度”表只填 {year} 年数值，并在“样本数”列填写参与调查的人数。",
+        *(
+            f"“{t.sheet}”的“{t.remarks.header}”列只在浅黄色单元格填写文字，最多 {MAX_REMARK_CHARS} 字"
+            + (f"：{t.remarks.hint}。" if t.remarks.hint else "。")
+            for t in catalog.table
+            if t.remarks is not None
+        ),
         "不要重命名、删除或移动工作表，不要修改表头行和“指标代码”列；行高、列宽可以调整。",
         f"专业设置：专业代码填 2021 年版中职专业目录的 6 位代码；调整情况从下拉列表选择（{'、'.join(layout.ADJUST_CHOICES)}）。",
         "文字材料：“章节”填报告大纲的节号（如 1.1、2.3，可从下拉列表选择），“内容”填该节文字；同一节可分多行填写。"
@@ -374,6 +385,24 @@ def _number_validation(kind: str, ref: str) -> DataValidation:
     )
 
 
+def _remark_validation(ws: Worksheet, col: int, rows: list[int]) -> None:
+    """At most MAX_REMARK_CHARS characters in a 备注 cell: Excel stops a longer one as it is typed."""
+    dv = DataValidation(
+        type="textLength",
+        operator="lessThanOrEqual",
+        formula1=str(MAX_REMARK_CHARS),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle="文字过长",
+        error=f"备注最多 {MAX_REMARK_CHARS} 个字，请精简（详细情况可写在“文字材料”中）。",
+    )
+    letter = get_column_letter(col)
+    for first, last in _runs(sorted(rows)):
+        dv.add(f"{letter}{first}:{letter}{last}" if last > first else f"{letter}{first}")
+    ws.add_data_validation(dv)
+
+
 def _list_validation(source: str, prompt: str) -> DataValidation:
     return DataValidation(
         type="list",
@@ -465,9 +494,18 @@ def _indicator_sheet(
                 checks.add("int", row, col)
             else:
                 _put(ws, row, col, fill=DERIVED_FILL)
+        if table.remarks is not None:
+            col = headers.index(table.remarks.header) + 1
+            if ind.remark:
+                _input(ws, row, col, text=True, wrap=True)
+            else:
+                _put(ws, row, col, fill=DERIVED_FILL)
         _put(ws, row, note_col, row_note(ind, catalog, table.sample), size=10, wrap=True)
     checks.apply(ws)
-    _widths(ws, (6, 44, 8, 30, 12, 12, 52))
+    if table.remarks is not None:
+        _remark_validation(ws, headers.index(table.remarks.header) + 1,
+                           [where[i.id].row for i in table.indicators if i.remark])  # fmt: skip
+    _widths(ws, (6, 44, 8, 30, 12, 12, *((30,) if table.remarks else ()), 52))
     fit_row_heights(ws, FIRST_ROW)
     ws.freeze_panes = f"E{FIRST_ROW}"
     _protect(ws)

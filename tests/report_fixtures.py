@@ -303,6 +303,10 @@ def make_dataset(folder: Path, *, draft: bool = False) -> Dataset:
         TextBlock(section="1.1.2", content="开展“五育并举”系列活动。\n组建学生社团32个。"),
     ]
     sports.texts = [TextBlock(section="1.9", content=UNTRUSTED_TEXT)]
+    sports.remarks = {
+        "student_awards_prov_1": "世界级：3 金、1 银、2 铜",
+        "teacher_awards_prov_2": "国赛二等奖 1 项",
+    }
     hanghou.texts = [
         TextBlock(section="1.8", content="杭后职教开办“3+2”内农大订单班。"),
         TextBlock(

@@ -11,6 +11,7 @@ from typing import Any
 import docx
 import pytest
 from hostile_files import put_text
+from openpyxl import load_workbook
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
@@ -185,6 +186,23 @@ def test_too_long_remark_is_an_error_naming_the_cell_and_is_not_carried(tmp_path
     assert str(MAX_REMARK_CHARS) in found.message and "学生技能大赛自治区及以上一等奖" in found.message
 
 
+def test_validate_json_names_the_cell_of_a_too_long_remark(tmp_path: Path) -> None:
+    path = good_school(tmp_path)
+    with edit(path) as wb:
+        cell = _remark_cell(wb, "teacher_awards_prov_1")
+        ref = cell.coordinate
+        cell.value = "奖" * 300
+    result = runner.invoke(app, ["validate", str(path), "--json"])
+    assert result.exit_code == 1
+    (found,) = json.loads(result.output)
+    assert (found["sheet"], found["cell"], found["indicator"], found["code"]) == (
+        SHEET,
+        ref,
+        "teacher_awards_prov_1",
+        "remark_too_long",
+    )
+
+
 def test_text_on_a_row_that_takes_no_remark_is_a_warning(tmp_path: Path) -> None:
     path = good_school(tmp_path)
     with edit(path) as wb:
@@ -212,6 +230,18 @@ def test_example_schools_carry_the_references_remarks(example: Any) -> None:
     assert remarks["市一职"] == {"student_awards_prov_1": FIRST}
     assert remarks["五原职高"] == {"student_awards_prov_3": WUYUAN}
     assert sum(bool(r) for r in remarks.values()) == 3
+
+
+def test_tables_workbook_lists_the_remarks(example: Any, tmp_path: Path) -> None:
+    from qreport.compile.summary import tables_workbook
+
+    wb = tables_workbook(example.dataset, example.catalog)
+    path = tmp_path / "汇总表.xlsx"
+    wb.save(path)
+    rows = list(load_workbook(path)["备注"].iter_rows(values_only=True))
+    assert rows[0] == ("学校", "指标代码", "指标", "备注")
+    assert ("市体校", "student_awards_prov_1", "学生技能大赛自治区及以上一等奖", SPORTS) in rows
+    assert len(rows) == 4
 
 
 def test_dataset_round_trip_keeps_remarks(example: Any, tmp_path: Path) -> None:
@@ -326,9 +356,15 @@ def _merged(table: Any, row: int, col: int) -> str | None:
 
 
 def test_city_report_prints_students_and_teachers_with_remarks_and_totals(tmp_path: Path) -> None:
-    out = tmp_path / "报告.docx"
-    code = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(out), "--quiet"]).exit_code
+    out, data = tmp_path / "报告.docx", tmp_path / "数据集.json"
+    code = runner.invoke(
+        app, ["build", str(EXAMPLE), "-o", str(out), "--dataset", str(data), "--quiet"]
+    ).exit_code
     assert code == 0
+    schools = json.loads(data.read_text(encoding="utf-8"))["schools"]
+    assert [s["remarks"] for s in schools if s["short_name"] == "市体校"] == [
+        {"student_awards_prov_1": SPORTS}
+    ]
     document, table = _contest_table(out)
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["学校", "类别", *["自治区及以上获奖等级"] * 3, *["市级获奖等级"] * 3, "备注"]

@@ -2,7 +2,8 @@
 the city's, so the bureau can check the numbers in Excel.
 
 One sheet per catalog table: indicator rows; columns 全市 (both years), the rule (口径), then each
-school (both years); a 来源 sheet says which schools each city value came from.
+school (both years); a 来源 sheet says which schools each city value came from, a 备注 sheet lists
+the schools' remarks (when any school typed one).
 """
 
 from __future__ import annotations
@@ -101,6 +102,18 @@ def _provenance_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog) -> None:
             ws.append([ind.id, ind.label, year, p.rule, len(p.schools), _names(p.missing), p.note])
 
 
+def _remarks_sheet(wb: Workbook, dataset: Dataset, catalog: Catalog) -> None:
+    """The schools' 备注 (award details typed beside a figure), one per line, as the report prints them."""
+    ws = wb.create_sheet("备注")
+    for col, w in zip("ABCD", (30, 24, 36, 80), strict=True):
+        ws.column_dimensions[col].width = w
+    ws.append([_cell(ws, h, HEAD) for h in ("学校", "指标代码", "指标", "备注")])
+    for s in dataset.schools:
+        for ind, text in s.remarks.items():
+            label = catalog.by_id[ind].label if ind in catalog.by_id else ""
+            ws.append([s.label, ind, label, _cell(ws, text, wrap=True)])
+
+
 def _findings_sheet(wb: Workbook, dataset: Dataset) -> None:
     ws = wb.create_sheet("校验问题")
     for col, w in zip("ABCDEF", (30, 12, 8, 24, 6, 80), strict=True):
@@ -117,6 +130,8 @@ def tables_workbook(dataset: Dataset, catalog: Catalog) -> Workbook:
     for table in catalog.table:
         _table_sheet(wb, dataset, catalog, table.id)
     _provenance_sheet(wb, dataset, catalog)
+    if any(s.remarks for s in dataset.schools):
+        _remarks_sheet(wb, dataset, catalog)
     if dataset.findings:
         _findings_sheet(wb, dataset)
     return wb

@@ -218,11 +218,11 @@ def test_many_schools_as_columns_continue_in_a_second_table(tmp_path: Path) -> N
     write_report(dataset, make_config(tmp_path), CATALOG, out)
     dump = dump_docx(out)
     teachers = dump.split("[表题] 表6-1 各职业学校教师队伍情况统计表\n")[1].split("[表题]")[0]
-    first, second = teachers.split("[表头说明] 续表\n")
+    first, second = teachers.split("[续表题] 续表6-1 各职业学校教师队伍情况统计表\n")
     assert first.splitlines()[1] == "| 指标 | 市一职 | 市职校 | 市艺校 | 市体校 | 前旗职中 | 五原职高 |"
     assert second.splitlines()[1] == "| 指标 | 杭后职教 | 分校1 | 分校2 | 分校3 | 分校4 | 分校5 | 全市 |"
     satisfaction = dump.split("[附表题] 表2 满意度调查表\n")[1].split("[附表题]")[0]
-    assert satisfaction.count("续表") == 1 and satisfaction.count("| 全市 |") == 1
+    assert satisfaction.count("[续表题] 续表2 满意度调查表\n") == 1 and satisfaction.count("| 全市 |") == 1
 
 
 def test_chart_without_data_is_left_out(tmp_path: Path) -> None:

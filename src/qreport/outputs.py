@@ -90,10 +90,11 @@ def write_outputs(
                     report = Path(tmp) / "report.docx" if "报告" not in paths else stage.path(paths["报告"])
                     notes = _write_report(pictured, report)
                 if "PDF" in paths:
-                    from qreport.report.pdf import convert_to_pdf
+                    from qreport.report.continued import convert_with_continued_tables
 
-                    # which official fonts this machine lacks, and what the PDF shows instead
-                    notes += convert_to_pdf(
+                    # which official fonts this machine lacks, and what the PDF shows instead; a
+                    # table running over a page is split there with 续表, in the PDF and the .docx
+                    notes += convert_with_continued_tables(
                         report, stage.path(paths["PDF"]), shown=paths.get("报告", paths["PDF"])
                     )
                 if schools:

@@ -329,17 +329,24 @@ class _Writer:
         self._table(fill(spec.caption, **self.names()), tables, chapter)
 
     def _table(self, caption: str, tables: grid.Grid | list[grid.Grid], chapter: int) -> None:
-        self.doc.add_paragraph(self.numbering.caption("表", chapter, caption), style=styles.TABLE_CAPTION)
-        self._grids(tables if isinstance(tables, list) else [tables])
+        numbered = self.numbering.caption("表", chapter, caption)
+        self.doc.add_paragraph(numbered, style=styles.TABLE_CAPTION)
+        self._grids(tables if isinstance(tables, list) else [tables], caption=numbered)
 
-    def _grids(self, tables: list[grid.Grid] | Callable[[], Iterable[grid.Grid]], cells: int = 0) -> None:
-        """A table and its 续表s (when the schools do not fit side by side), each with a little air
-        after it. A very large run (`cells` or more, tables made lazily) is streamed into the saved
-        file instead of the DOM."""
+    def _grids(
+        self,
+        tables: list[grid.Grid] | Callable[[], Iterable[grid.Grid]],
+        cells: int = 0,
+        *,
+        caption: str = "",
+    ) -> None:
+        """A table and its column blocks (when its columns do not fit side by side), each after a
+        `续表N-M 标题` line, each with a little air after it. A very large run (`cells` or more,
+        tables made lazily) is streamed into the saved file instead of the DOM."""
         make = tables if callable(tables) else (lambda: tables)
         if not callable(tables):
             cells = sum(len(t.rows) * t.columns for t in tables)
-        pieces = partial(self._grid_xml, make)
+        pieces = partial(self._grid_xml, make, caption)
         if cells > stream.STREAM_CELLS:
             self.streamed.defer(self.doc, pieces)
             return
@@ -348,14 +355,15 @@ class _Writer:
             element = parse_xml(piece)
             body._insert_tbl(element) if element.tag == qn("w:tbl") else body._insert_p(element)
 
-    def _grid_xml(self, make: Callable[[], Iterable[grid.Grid]]) -> Iterator[str]:
+    def _grid_xml(self, make: Callable[[], Iterable[grid.Grid]], caption: str) -> Iterator[str]:
         styles_ = self.doc.styles
         text_id, meta_id = styles_[styles.TABLE_TEXT].style_id, styles_[styles.TABLE_META].style_id
+        continued_id = styles.style_id(styles.CONTINUED_CAPTION)
         size = self.typo.sizes.table
         for k, table in enumerate(make()):
             if k:
-                yield grid.paragraph_xml(meta_id, "续表")
-            yield grid.table_xml(table, size=size, style_id=text_id)
+                yield grid.paragraph_xml(continued_id, grid.continued_caption(caption))
+            yield grid.table_xml(table, size=size, style_id=text_id, caption=caption)
             if table.note:
                 yield grid.paragraph_xml(meta_id, table.note)
             # a little air between a table and the text after it, without a full body line
@@ -402,10 +410,14 @@ class _Writer:
                         whole=not self.own,
                     ),
                     appendix.schools_cells(table, self.dataset),
+                    caption=caption,
                 )
             else:
                 years = (self.years["previous"], self.years["current"])
-                self._grids([appendix.years_grid(table, self.dataset, years, self.catalog, self.labels)])
+                self._grids(
+                    [appendix.years_grid(table, self.dataset, years, self.catalog, self.labels)],
+                    caption=caption,
+                )
 
     def _findings(self) -> None:
         title = "校验问题清单"

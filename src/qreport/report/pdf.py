@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import secrets
 import shutil
@@ -73,12 +74,21 @@ def soffice_available() -> bool:
     return soffice is not None and _find_uno_python(soffice) is not None
 
 
-def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, shown: Path | None = None) -> list[str]:
+def convert_to_pdf(
+    docx: Path,
+    pdf: Path,
+    *,
+    timeout: float = 300,
+    shown: Path | None = None,
+    table_pages: dict[int, list[int]] | None = None,
+) -> list[str]:
     """Convert `docx` to `pdf`, updating the TOC, the other indexes and the fields first. Returns
     the font substitutions made for the PDF (Chinese lines for the user; none when the official
     fonts are installed).
 
-    `shown` is the document as messages name it, when `docx` is a staged copy of it.
+    `shown` is the document as messages name it, when `docx` is a staged copy of it. With
+    `table_pages`, it is filled with the page of every row of every table of the body, the tables
+    numbered in document order from 0 (nested tables not counted).
 
     Raises QreportError (message in Chinese) when LibreOffice is missing, fails or takes longer
     than `timeout` seconds; `pdf` is then left as it was.
@@ -98,8 +108,9 @@ def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, shown: Path |
     with tempfile.TemporaryDirectory(prefix="qreport-pdf-", ignore_cleanup_errors=True) as tmp:
         work = Path(tmp)
         source = work / "input.docx"  # a copy: no lock file beside the user's document
-        notes = _prepare_copy(docx, source)
+        notes = _prepare_copy(docx, source, mark_tables=table_pages is not None)
         result = work / "output.pdf"
+        rows = work / "rows.json"
         script = work / "update_and_export.py"
         script.write_text(_UNO_SCRIPT, encoding="utf-8")
         _run_office(
@@ -112,7 +123,11 @@ def convert_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300, shown: Path |
             deadline=deadline,
             timeout=timeout,
             docx=name,
+            rows=rows if table_pages is not None else None,
         )
+        if table_pages is not None and rows.is_file():
+            measured = json.loads(rows.read_text(encoding="utf-8"))
+            table_pages.update({int(k.removeprefix(TABLE_MARK)): v for k, v in measured.items()})
         if not result.is_file() or result.stat().st_size == 0 or not _is_pdf(result):
             raise QreportError(
                 f"LibreOffice 未能生成 PDF：{name}。请确认该文件能用 Word 或 WPS 正常打开。", path=str(name)
@@ -128,7 +143,7 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BODY_PART = "word/document.xml"
 
 
-def _prepare_copy(docx: Path, target: Path) -> list[str]:
+def _prepare_copy(docx: Path, target: Path, *, mark_tables: bool = False) -> list[str]:
     """Copy `docx` to `target`, giving every empty TOC field a placeholder result and naming open
     faces for the official ones this machine lacks (qreport.report.pdffonts). Returns what was
     substituted, as lines for the user.
@@ -147,6 +162,8 @@ def _prepare_copy(docx: Path, target: Path) -> list[str]:
             tocs = _fill_empty_tocs(parts[_BODY_PART])
             if tocs is not None:
                 changed[_BODY_PART] = tocs
+            if mark_tables:
+                changed[_BODY_PART] = _mark_tables(changed.get(_BODY_PART, parts[_BODY_PART]))
             for name in xml_parts if subs else ():
                 fixed = pdffonts.substitute(changed.get(name, parts[name]), subs)
                 if fixed is not None:
@@ -160,6 +177,31 @@ def _prepare_copy(docx: Path, target: Path) -> list[str]:
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise QreportError(f"不是有效的 Word（.docx）文件，无法生成 PDF：{docx}", path=str(docx)) from exc
     return pdffonts.describe(subs)
+
+
+TABLE_MARK = "qreport_table_"  # bookmarks by which the helper finds each table of the body
+
+
+def _mark_tables(xml: bytes) -> bytes:
+    """`xml` with a bookmark in the first paragraph of each table of the body, so the helper can
+    report where the table's rows fall."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.fromstring(xml, parser)
+    body = root.find(f"{{{_W}}}body")
+    for k, tbl in enumerate(body.iterchildren(f"{{{_W}}}tbl") if body is not None else ()):
+        paragraph = tbl.find(f".//{{{_W}}}p")
+        if paragraph is None:
+            continue
+        start = etree.Element(f"{{{_W}}}bookmarkStart")
+        start.set(f"{{{_W}}}id", str(900000 + k))
+        start.set(f"{{{_W}}}name", f"{TABLE_MARK}{k}")
+        end = etree.Element(f"{{{_W}}}bookmarkEnd")
+        end.set(f"{{{_W}}}id", str(900000 + k))
+        ppr = paragraph.find(f"{{{_W}}}pPr")
+        at = 0 if ppr is None else paragraph.index(ppr) + 1
+        paragraph.insert(at, end)
+        paragraph.insert(at, start)
+    return cast(bytes, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _fill_empty_tocs(xml: bytes) -> bytes | None:
@@ -313,6 +355,7 @@ def _run_office(
     deadline: float,
     timeout: float,
     docx: Path,
+    rows: Path | None = None,
 ) -> None:
     pipe = f"qreport_{os.getpid()}_{secrets.token_hex(8)}"
     profile = work / "profile"
@@ -332,6 +375,8 @@ def _run_office(
     # The helper gives up connecting at this wall-clock time (it is a separate process).
     connect_until = time.time() + max(deadline - time.monotonic(), 1.0)
     helper_cmd = [python, str(script), pipe, source.as_uri(), result.as_uri(), f"{connect_until:.3f}"]
+    if rows is not None:
+        helper_cmd.append(str(rows))
 
     office: subprocess.Popen[bytes] | None = None
     helper: subprocess.Popen[bytes] | None = None
@@ -429,6 +474,8 @@ def _install(result: Path, pdf: Path) -> None:
 # The helper run by the UNO-capable interpreter. Plain Python that also runs on LibreOffice's
 # bundled interpreter; argv: pipe name, source URL, result URL, connect deadline (epoch seconds).
 _UNO_SCRIPT = r'''
+import json
+import re
 import sys
 import time
 import traceback
@@ -488,8 +535,47 @@ def update(doc):
         before = after
 
 
+ROW_NAME = re.compile(r"^([A-Z]+)([0-9]+)$")
+
+
+def column_number(letters):
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def table_rows(doc, prefix):
+    """{bookmark name: [page of each row]} for the tables marked by bookmarks named prefix*.
+
+    A row's page is that of its last cell (the first may be merged with the rows above)."""
+    cursor = doc.getCurrentController().getViewCursor()
+    marks = doc.getBookmarks()
+    found = {}
+    for name in marks.getElementNames():
+        if not name.startswith(prefix):
+            continue
+        table = marks.getByName(name).getAnchor().TextTable
+        if table is None:
+            continue
+        last = {}
+        for cell in table.getCellNames():
+            match = ROW_NAME.match(cell)
+            if match:
+                row, col = int(match.group(2)), column_number(match.group(1))
+                if col >= last.get(row, ("", 0))[1]:
+                    last[row] = (cell, col)
+        pages = []
+        for row in sorted(last):
+            cursor.gotoRange(table.getCellByName(last[row][0]).getStart(), False)
+            pages.append(cursor.getPage())
+        found[name] = pages
+    return found
+
+
 def main():
     pipe, source, result, until = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+    rows = sys.argv[5] if len(sys.argv) > 5 else None
     ctx = connect(pipe, until)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     load = (prop("Hidden", True), prop("MacroExecutionMode", 0), prop("UpdateDocMode", 0))
@@ -499,6 +585,9 @@ def main():
         return 3
     try:
         update(doc)
+        if rows:
+            with open(rows, "w", encoding="utf-8") as fh:
+                json.dump(table_rows(doc, "@TABLE_MARK@"), fh)
         doc.storeToURL(result, (prop("FilterName", "writer_pdf_Export"),))
     finally:
         try:
@@ -520,3 +609,4 @@ if __name__ == "__main__":
         sys.stderr.write("%s: %s\n" % (type(exc).__name__, exc))
         sys.exit(1)
 '''
+_UNO_SCRIPT = _UNO_SCRIPT.replace("@TABLE_MARK@", TABLE_MARK)

@@ -41,6 +41,7 @@ TABLE_CAPTION = "表题"
 FIGURE_CAPTION = "图题"
 CASE_TITLE = "案例标题"
 APPENDIX_CAPTION = "附表题"
+CONTINUED_CAPTION = "续表题"  # 续表1-5 标题 over a table's continuation: looks like 表题, not listed
 TABLE_META = "表头说明"
 TABLE_TEXT = "表格文字"
 PICTURE = "图片"
@@ -57,6 +58,7 @@ _IDS = {
     FIGURE_CAPTION: "FigureCaption",
     CASE_TITLE: "CaseTitle",
     APPENDIX_CAPTION: "AppendixCaption",
+    CONTINUED_CAPTION: "ContinuedCaption",
     TABLE_META: "TableMeta",
     TABLE_TEXT: "TableText",
     PICTURE: "Picture",
@@ -261,7 +263,13 @@ def _front(doc: Document, typo: Typography) -> None:
 def _captions(doc: Document, typo: Typography) -> None:
     f, s = typo.fonts, typo.sizes
     caption_size = max(s.table + 1.5, 12)
-    for name, keep in ((TABLE_CAPTION, True), (APPENDIX_CAPTION, True), (FIGURE_CAPTION, False)):
+    captions = (
+        (TABLE_CAPTION, True),
+        (APPENDIX_CAPTION, True),
+        (CONTINUED_CAPTION, True),
+        (FIGURE_CAPTION, False),
+    )
+    for name, keep in captions:
         style = _style(doc, name)
         _font(style, f.heading1, caption_size)
         _spacing(style, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=6 if keep else 12)
@@ -307,6 +315,11 @@ def _toc(doc: Document, typo: Typography) -> None:
         style.paragraph_format.tab_stops.add_tab_stop(
             TEXT_WIDTH, alignment=WD_TAB_ALIGNMENT.RIGHT, leader=WD_TAB_LEADER.DOTS
         )
+
+
+def style_id(name: str) -> str:
+    """The id of one of the report's own styles (as WordprocessingML names it)."""
+    return _IDS[name]
 
 
 def cache_style_ids(doc: Document, typo: Typography | None = None) -> None:

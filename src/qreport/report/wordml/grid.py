@@ -236,12 +236,13 @@ def render(doc: Document, grid: Grid, *, size: float) -> Table:
     return Table(tbl, doc._body)
 
 
-def table_xml(grid: Grid, *, size: float, style_id: str) -> str:
+def table_xml(grid: Grid, *, size: float, style_id: str, caption: str = "") -> str:
     """`grid` as one piece of WordprocessingML (a w:tbl element with its namespace declared).
 
     Built as text rather than through python-docx's cell objects, which cost about half a
     millisecond a cell: a province's tables have hundreds of thousands. Layout: fixed column
     widths, header rows repeated on every page, rows never split, spans as gridSpan/vMerge.
+    `caption` (表1-5 标题) is the table's title for accessibility and for its 续表 lines.
     """
     widths_pt, chosen = fit_columns(grid, size)
     twips = [round(w * 20) for w in widths_pt]
@@ -254,7 +255,7 @@ def table_xml(grid: Grid, *, size: float, style_id: str) -> str:
                     continued[(below, c)] = cell.colspan
     # a table that fits on a page is kept on one: each row's paragraphs keep with the next row
     together = table_height(grid, widths_pt, chosen) <= KEEP_HEIGHT
-    out = [f"<w:tbl {nsdecls('w')}>", _tbl_pr(sum(twips))]
+    out = [f"<w:tbl {nsdecls('w')}>", _tbl_pr(sum(twips), caption)]
     out.append("<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>")
     last = len(grid.rows) - 1
     for r, row in enumerate(grid.rows):
@@ -287,6 +288,11 @@ def _laid_out(cell: Cell, width_em: float) -> str:
     return "\n".join(widths.wrap(cell.text, width_em, whole=cell.name))
 
 
+def continued_caption(caption: str) -> str:
+    """`表1-5 标题` → `续表1-5 标题`; no caption → `续表`."""
+    return f"续{caption}" if caption.startswith("表") else "续表"
+
+
 def paragraph_xml(style_id: str, text: str = "", *, space_after_twips: int | None = None) -> str:
     """A plain paragraph (a 续表 line, the air after a table) as WordprocessingML."""
     spacing = "" if space_after_twips is None else f'<w:spacing w:after="{space_after_twips}"/>'
@@ -294,7 +300,7 @@ def paragraph_xml(style_id: str, text: str = "", *, space_after_twips: int | Non
     return f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{escape(style_id)}"/>{spacing}</w:pPr>{run}</w:p>'
 
 
-def _tbl_pr(width: int) -> str:
+def _tbl_pr(width: int, caption: str) -> str:
     edges = "".join(
         f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
         for e in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -304,7 +310,9 @@ def _tbl_pr(width: int) -> str:
         f'<w:tblBorders>{edges}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="0" w:noVBand="0"/></w:tblPr>'
+        'w:noHBand="0" w:noVBand="0"/>'
+        + (f'<w:tblCaption w:val="{escape(gate(caption), {chr(34): "&quot;"})}"/>' if caption else "")
+        + "</w:tblPr>"
     )
 
 

@@ -304,7 +304,7 @@ def test_roll_up_prints_each_citys_remarks_after_the_schools_short_names(
     units = {s.name: s.remarks for s in up.dataset.schools}
     assert units["另一市"] == {}
     assert units["内蒙古自治区巴彦淖尔市"] == {
-        "student_awards_prov_1": f"市一职：{FIRST}；市体校：{SPORTS}",
+        "student_awards_prov_1": f"市一职：{FIRST}\n市体校：{SPORTS}",
         "student_awards_prov_3": f"五原职高：{WUYUAN}",
     }
     # the roll-up's own dataset carries them on, and reads back
@@ -390,17 +390,25 @@ def test_city_report_prints_students_and_teachers_with_remarks_and_totals(tmp_pa
     assert "教师教学能力大赛获奖情况统计表" in "".join(p.text for p in document.paragraphs)  # 6.6 keeps 表6-2
 
 
-def test_partial_city_figures_are_marked_in_the_contest_table(tmp_path: Path) -> None:
+def test_partial_city_figures_are_marked_and_remarks_printed_in_the_contest_table(tmp_path: Path) -> None:
     folder = tmp_path / "市"
     good_school(
         folder, "甲.xlsx", info={"学校名称": "甲职业学校", "学校简称": "甲校", "学校标识码": "4115000001"}
     )
     good_school(folder, "乙.xlsx", info={"学校名称": "乙职业学校", "学校简称": "乙校", "学校标识码": "4115000002"},
                 values={"teacher_awards_city_2": (1, None)})  # fmt: skip
+    with edit(folder / "乙.xlsx") as wb:
+        _remark_cell(wb, "student_awards_prov_3").value = "国赛三等奖 1 项"
+        _remark_cell(wb, "student_awards_prov_1").value = "世界技能铜奖 1 项"
+        _remark_cell(wb, "teacher_awards_prov_2").value = "国赛二等奖 1 项"
     result = build(folder, workers=1)
     spec = next(t for t in load_spec().tables if t.id == "contest_awards")
     (grid,) = indicator_grid(spec, result.dataset, result.catalog, {"甲职业学校": "甲校", "乙职业学校": "乙校"},
                              {"previous": "2023年", "current": "2024年"}, {"members": "各职业学校"})  # fmt: skip
+    remarks = [row[-1].text if row[-1] else None for row in grid.body]
+    # 乙校 (listed first): its students' two remarks a line each, in column order; its teachers' one
+    assert [s.name for s in result.dataset.schools] == ["乙职业学校", "甲职业学校"]
+    assert remarks == ["世界技能铜奖 1 项\n国赛三等奖 1 项", "国赛二等奖 1 项", "", "", "", ""]
     teachers_total = grid.body[-1]
     assert teachers_total[1] is not None and teachers_total[1].text == "教师"
     assert teachers_total[6] is not None and teachers_total[6].text.endswith("*")

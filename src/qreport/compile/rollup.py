@@ -37,7 +37,7 @@ def _unit(data: StoredDataset) -> tuple[Unit, School]:
 
 def _remarks(data: StoredDataset) -> dict[str, str]:
     """A lower region's 备注 per indicator: each of its schools' remarks after the school's short
-    name (市体校：世界级……；市一职：……), in the dataset's school order. Kept within one cell's
+    name, one school a line (市体校：世界级……), in the dataset's school order. Kept within one cell's
     budget, so the roll-up's own dataset reads back: what does not fit is counted, not printed."""
     out: dict[str, list[str]] = {}
     for s in data.schools:
@@ -51,9 +51,9 @@ def _joined(texts: list[str]) -> str:
     kept: list[str] = []
     for text in texts:
         if sum(len(t) + 1 for t in kept) + len(text) > room:
-            return "；".join(kept) + f"……（另有 {len(texts) - len(kept)} 条备注，见 {_LOWER}）"
+            return "\n".join(kept) + f"……（另有 {len(texts) - len(kept)} 条备注，见 {_LOWER}）"
         kept.append(text)
-    return "；".join(kept)
+    return "\n".join(kept)
 
 
 def _lower(data: StoredDataset) -> dict[tuple[str, str], Lower]:

@@ -65,9 +65,9 @@ def _value(dataset: Dataset, marks: Marks, col: Column, school: School | None, k
 
 
 def _remark(school: School, columns: list[Column], kind: int) -> Cell:
-    """The school's remarks on the indicators of its row (each once, in column order)."""
+    """The school's remarks on the indicators of its row (each once, in column order), a line each."""
     ids = dict.fromkeys(c.ids[kind] if c.ids else c.id for c in columns)
-    return Cell("；".join(school.remarks[i] for i in ids if i in school.remarks), align="left")
+    return Cell("\n".join(school.remarks[i] for i in ids if i in school.remarks), align="left")
 
 
 def indicator_grid(

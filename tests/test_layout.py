@@ -2,8 +2,10 @@
 
 Every 图/表/案例 is in its list with a page number, body text is set in a serif face and level-1
 headings in a bold sans (the official faces or their open stand-ins), captions sit above tables and
-below figures, and no page but one before a chapter or the last is less than a third full. The pages
-are kept as PNGs in test-output/layout/ (or $QREPORT_TEST_OUTPUT/layout) for people to look at.
+below figures, no page but one before a chapter or the last is less than a third full, nothing is
+wider than the text area, and a table runs over a page only when it does not fit on one, then
+under a 续表 line and its header rows. The pages are kept as PNGs in test-output/layout/ (or
+$QREPORT_TEST_OUTPUT/layout) for people to look at.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pdf_geometry import CAPTION, Page, read_pages
 
 from qreport.compile.build import build
 from qreport.outputs import write_outputs
 from qreport.report.pdf import soffice_available
+from qreport.report.styles import TEXT_HEIGHT
+from qreport.report.wordml.grid import KEEP_HEIGHT
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = Path(os.environ.get("QREPORT_TEST_OUTPUT") or ROOT / "test-output") / "layout"
@@ -105,3 +110,55 @@ def test_no_page_is_left_mostly_empty_except_before_a_chapter(pdf: Path) -> None
         ):
             short.append(k + 13)
     assert len(short) <= 2, f"pages less than a third full: {short}"
+
+
+@pytest.fixture(scope="module")
+def geometry(pdf: Path) -> list[Page]:
+    return read_pages(pdf)
+
+
+def test_nothing_is_wider_than_the_text_area(geometry: list[Page]) -> None:
+    # a full-width punctuation mark may hang into the margin at a line's end: less than 3 mm of ink
+    wide = {p.number: round(p.overhang, 1) for p in geometry if p.overhang > 3.0}
+    assert not wide, f"ink beyond the text area (page: mm): {wide}"
+
+
+def _caption_number(text: str) -> str:
+    found = re.match(r"^续?表(\d+(?:-\d+)?)", text)
+    return found.group(1) if found else ""
+
+
+def test_a_table_runs_over_a_page_only_when_it_does_not_fit_and_says_continued(geometry: list[Page]) -> None:
+    """A page that opens with a table part must open with `续表N-M …` and the header rows of 表N-M,
+    and that table must be too tall to keep on one page (parts measured between their rules)."""
+    heads: dict[str, str] = {}  # 表N-M -> the first text line of its header rows
+    problems = []
+    body = geometry[12:]
+    for k, page in enumerate(body):
+        lines = page.lines()
+        for i, (_y, text) in enumerate(lines):
+            if CAPTION.match(text) and text.startswith("表") and i + 1 < len(lines):
+                after = [t for _, t in lines[i + 1 :] if not t.startswith("名称：")]
+                heads.setdefault(_caption_number(text), after[0] if after else "")
+        segments = page.segments()
+        if not segments or k == 0:
+            continue
+        top = segments[0][0]
+        above = [(y, t) for y, t in lines if y < top]
+        if above and not above[-1][1].startswith("续表"):
+            continue  # the page opens with text, a caption or a new table
+        if not above:
+            problems.append(f"第 {page.number} 页：表格续页没有“续表”标题")
+            number = "?"
+        else:
+            number = _caption_number(above[-1][1])
+            below = [t for y, t in lines if y > top]
+            if number not in heads or not below or below[0] != heads[number]:
+                problems.append(
+                    f"第 {page.number} 页：续表{number} 没有重复表头（{below[:1]} / {heads.get(number)}）"
+                )
+        previous = body[k - 1].segments()
+        height = (previous[-1][1] - previous[-1][0] if previous else 0) + segments[0][1] - segments[0][0]
+        if height < 0.8 * KEEP_HEIGHT / TEXT_HEIGHT.pt * 225:  # mm: what is kept on one page, with slack
+            problems.append(f"第 {page.number} 页：表{number} 仅约 {height:.0f} mm 高，却被拆在两页")
+    assert not problems, problems

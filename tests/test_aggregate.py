@@ -12,6 +12,7 @@ from qreport.catalog.indicators import load_catalog
 from qreport.compile.aggregate import Unit, aggregate, derive, majors_taught
 from qreport.exact import exact
 from qreport.model import MajorRow, YearValue
+from qreport.workbook.packed import Values
 
 CATALOG = load_catalog(2024)
 
@@ -206,3 +207,27 @@ def test_majors_of_the_previous_year_say_what_they_count() -> None:
     _, prov = aggregate(SCHOOLS, CATALOG)
     assert "上年有班级" in prov["majors"]["previous"].rule
     assert "本年开设" in prov["majors"]["current"].rule
+
+
+@st.composite
+def cities_with_gaps(draw):  # type: ignore[no-untyped-def]
+    """Schools with blanks, `-` (not applicable) and decimals, so that city figures leave some out."""
+    ids = ["graduates", "graduates_placed", "placed_in_province", "fulltime_students", "fulltime_teachers",
+           "special_funds", "monthly_income", "employed_primary", "employed_secondary", "employed_tertiary",
+           "dual_teachers", "major_teachers", "appropriation_per_student", "sat_students"]  # fmt: skip
+    units = []
+    for i in range(draw(st.integers(1, 8))):
+        typed = {k: YearValue(draw(values), draw(values)) for k in ids if draw(st.integers(0, 5))}
+        na = {"current": {k for k in ids if k not in typed and draw(st.booleans())}}
+        samples = {"sat_students": draw(st.one_of(st.none(), st.integers(1, 500)))}
+        units.append(Unit(f"校{i}", derive(typed, CATALOG), samples, majors_taught([]), na))
+    return units
+
+
+@settings(max_examples=80, deadline=None)
+@given(cities_with_gaps())
+def test_packed_schools_aggregate_as_plain_ones(units) -> None:  # type: ignore[no-untyped-def]
+    """A build's schools arrive packed (their columns read as one slice); the city values and their
+    provenance are those of the same schools as plain mappings."""
+    packed = [Unit(u.name, Values(u.values), u.samples, u.majors, u.na) for u in units]
+    assert aggregate(packed, CATALOG) == aggregate(units, CATALOG)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from qreport.catalog import formula
 from qreport.catalog.indicators import load_catalog
 from qreport.compile.aggregate import Unit, aggregate, derive
+from qreport.exact import exact, exact_dot, exact_total, stored
 from qreport.model import YearValue
 from qreport.report.numformat import fixed, format_value, one_decimal, percent_change
 
@@ -129,3 +130,41 @@ def test_decimals_declared_in_the_catalog_are_printed() -> None:
     assert indicator_value(24069.525, catalog["equipment_value_per_student"]) == "24069.53"
     assert indicator_value(3321, catalog["enrolment"]) == "3321"
     assert indicator_value(None, catalog["internet_bandwidth"]) == "-"
+
+
+typed_numbers = st.one_of(
+    st.none(),
+    st.integers(-(10**12), 10**12).map(float),
+    decimals,
+    st.floats(-1e12, 1e12, allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, -0.0, 1e-300, 5e-324, 0.1, 1 / 3]),
+)
+expressions = st.sampled_from(sorted({i.formula for i in CATALOG.derived if i.formula} |
+                                     {"a - b", "a / (b - c)", "(a + 0.5) * b / c", "a / b / c"}))  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(expressions, st.dictionaries(st.sampled_from(["a", "b", "c"]), typed_numbers), st.data())
+def test_evaluate_is_the_stored_exact_value(expr: str, letters: dict[str, float | None], data) -> None:  # type: ignore[no-untyped-def]
+    """The fast evaluator every school's rates are made with gives the float of the exact value, the
+    same float (and None, and never -0.0) as evaluating with Fractions."""
+    values = {op: data.draw(typed_numbers) for op in formula.operands(expr)} | letters
+    got = formula.evaluate(expr, values)
+    want = stored(formula.evaluate_exact(expr, values))
+    assert repr(got) == repr(want)
+
+
+numbers = st.one_of(
+    st.integers(-(10**15), 10**15).map(float),
+    decimals,
+    st.floats(-1e300, 1e300, allow_nan=False),
+    st.integers(-9, 9),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(numbers, numbers), max_size=8))
+def test_decimal_sums_and_products_are_the_fraction_ones(pairs: list[tuple[float, float]]) -> None:
+    values, weights = [v for v, _ in pairs], [w for _, w in pairs]
+    assert exact_total(values) == sum(map(exact, values), Fraction(0))
+    assert exact_dot(values, weights) == sum((exact(v) * exact(w) for v, w in pairs), Fraction(0))

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qreport.model import YearValue
-from qreport.workbook.packed import CellRefs, Values, value_of
+from qreport.workbook.packed import CellRefs, Stacked, Values, value_of
 
 finite = st.one_of(st.none(), st.floats(allow_nan=False))
 ids = st.lists(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), unique=True, max_size=30)
@@ -75,3 +75,23 @@ def test_value_of_reads_packed_and_plain_mappings_alike() -> None:
         assert value_of(values, "x", "previous") == 1.0
         assert value_of(values, "x", "current") is None
         assert value_of(values, "y", "current") is None
+
+
+@given(st.lists(st.lists(st.tuples(finite, finite), min_size=3, max_size=3), max_size=6))
+def test_stacked_columns_equal_reading_each_school(
+    rows: list[list[tuple[float | None, float | None]]],
+) -> None:
+    keys = ("a", "b", "c")
+    schools = [Values({k: YearValue(p, c) for k, (p, c) in zip(keys, row, strict=True)}) for row in rows]
+    stacked = Stacked.of(schools)
+    assert (stacked is None) == (not schools)
+    for key in (*keys, "not_an_id"):
+        for which in ("previous", "current"):
+            if stacked is not None:
+                assert stacked.column(key, which) == [value_of(v, key, which) for v in schools]
+
+
+def test_stacked_needs_every_school_packed_alike() -> None:
+    a = Values({"x": YearValue(1.0, 2.0)})
+    assert Stacked.of([a, {"x": YearValue(1.0, 2.0)}]) is None  # a plain mapping: read one by one
+    assert Stacked.of([a, Values({"y": YearValue(1.0, 2.0)})]) is None  # other keys

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 from functools import cache
 
-from qreport.exact import Number, exact, stored
+from qreport.exact import Number, exact
 
 _ALLOWED = (ast.Expression, ast.BinOp, ast.Name, ast.Load, ast.Constant, ast.Add, ast.Sub, ast.Mult, ast.Div)
 
@@ -42,8 +42,51 @@ def divides(expr: str) -> bool:
 
 
 def evaluate(expr: str, values: Mapping[str, float | None]) -> float | None:
-    """The value, stored as a float, or None when an operand is missing or a denominator is zero."""
-    return stored(evaluate_exact(expr, values))
+    """The value, stored as a float, or None when an operand is missing or a denominator is zero.
+
+    The same as `stored(evaluate_exact(expr, values))`, several times faster (every school's rates are
+    made with it): exact, on integer numerator and denominator pairs without reducing them."""
+    found = _ratio(parse(expr).body, values)
+    if found is None:
+        return None
+    num, den = found
+    if num == 0:
+        return 0.0  # as float(Fraction(0)): never -0.0
+    try:
+        return num / den  # int / int is correctly rounded, as float(Fraction(num, den)) is
+    except OverflowError:
+        return None
+
+
+Ratio = tuple[int, int]  # numerator, denominator (not 0, of either sign)
+
+
+def _ratio(node: ast.expr, values: Mapping[str, float | None]) -> Ratio | None:
+    if isinstance(node, ast.Name):
+        v = values.get(node.id)
+        return None if v is None else _exact_ratio(v)
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+        return _exact_ratio(node.value)
+    if not isinstance(node, ast.BinOp):
+        raise ValueError(f"公式只能包含指标代码、数字和 + - * /：{ast.unparse(node)}")
+    a, b = _ratio(node.left, values), _ratio(node.right, values)
+    if a is None or b is None:
+        return None
+    (an, ad), (bn, bd) = a, b
+    if isinstance(node.op, ast.Add):
+        return an * bd + bn * ad, ad * bd
+    if isinstance(node.op, ast.Sub):
+        return an * bd - bn * ad, ad * bd
+    if isinstance(node.op, ast.Mult):
+        return an * bn, ad * bd
+    return None if bn == 0 else (an * bd, ad * bn)
+
+
+def _exact_ratio(value: float | int) -> Ratio:
+    """`exact(value)` as a pair: a whole number as itself, else its shortest decimal repr."""
+    if isinstance(value, int) or value.is_integer():
+        return int(value), 1
+    return exact(value).as_integer_ratio()
 
 
 def evaluate_exact(expr: str, values: Mapping[str, Number | None]) -> Fraction | None:

@@ -14,9 +14,9 @@ from fractions import Fraction
 
 from qreport.catalog import formula
 from qreport.catalog.indicators import Catalog, Indicator
-from qreport.exact import exact, exact_total, stored
+from qreport.exact import exact_dot, exact_total, stored
 from qreport.model import MajorRow, Provenance, School, YearValue
-from qreport.workbook.packed import value_of
+from qreport.workbook.packed import Stacked, value_of
 
 YEARS = ("previous", "current")
 
@@ -162,11 +162,16 @@ class Columns:
     def __init__(self, units: Sequence[Unit]) -> None:
         self.units = units
         self._made: dict[tuple[str, str], list[float | None]] = {}
+        self._stacked = Stacked.of([u.values for u in units])  # every school's values packed alike
 
     def __call__(self, key: str, which: str) -> list[float | None]:
         column = self._made.get((key, which))
         if column is None:
-            column = self._made[(key, which)] = [value_of(u.values, key, which) for u in self.units]
+            if self._stacked is not None:
+                column = self._stacked.column(key, which)
+            else:
+                column = [value_of(u.values, key, which) for u in self.units]
+            self._made[(key, which)] = column
         return column
 
 
@@ -254,6 +259,10 @@ def _provenance(ind: Indicator, which: str, m: _Made, units: Sequence[Unit], cat
                 whole: str) -> Provenance:  # fmt: skip
     """Which units the value takes and, counted in schools (through a roll-up's lower datasets),
     how many schools it covers and which it leaves out."""
+    if all(u.lower is None for u in units):  # schools: each covers itself, or is left out
+        names = [u.name for u, covers in zip(units, m.covers, strict=True) if covers]
+        missing = [u.name for u, covers in zip(units, m.covers, strict=True) if not covers]
+        return _with_note(ind, which, m, catalog, whole, names, missing, len(names))
     names, missing, count = [], [], 0
     for u, covers in zip(units, m.covers, strict=True):
         lower = u.coverage(ind.id, which)
@@ -263,6 +272,11 @@ def _provenance(ind: Indicator, which: str, m: _Made, units: Sequence[Unit], cat
             missing += lower[1]
         else:
             missing += u.all_schools(ind.id, which)
+    return _with_note(ind, which, m, catalog, whole, names, missing, count)
+
+
+def _with_note(ind: Indicator, which: str, m: _Made, catalog: Catalog, whole: str, names: list[str],
+               missing: list[str], count: int) -> Provenance:  # fmt: skip
     note = m.note
     if m.value is None and not note:
         note = "没有学校填报" if not any(m.covers) else "分子或分母缺失或为零"
@@ -303,19 +317,16 @@ def _ratio(expr: str, ind_id: str, which: str, columns: Columns) -> _Made:
     """A ratio on the sums of its operands over the units that have every operand (like for like).
     A lower dataset brings the operand sums of its own like-for-like schools."""
     ops = formula.operands(expr)
-    cols = [columns(op, which) for op in ops]
-    sums = {op: Fraction(0) for op in ops}
-    covers: list[bool] = []
+    rows: list[tuple[float | None, ...]] = list(zip(*(columns(op, which) for op in ops), strict=True))
     for k, u in enumerate(columns.units):
         parts = u.parts_of(ind_id, which)
-        vals = [c[k] for c in cols] if parts is None else [parts.get(op) for op in ops]
-        has_all = all(v is not None for v in vals)
-        covers.append(has_all)
-        if has_all:
-            for op, v in zip(ops, vals, strict=True):
-                sums[op] += exact(v)  # type: ignore[arg-type]
+        if parts is not None:
+            rows[k] = tuple(parts.get(op) for op in ops)
+    covers = [None not in row for row in rows]
     if not any(covers):
         return _Made(None, covers, {})
+    taken = [row for row, has_all in zip(rows, covers, strict=True) if has_all]
+    sums = {op: exact_total([row[j] for row in taken]) for j, op in enumerate(ops)}  # type: ignore[misc]
     return _Made(formula.evaluate_exact(expr, sums), covers, {op: float(v) for op, v in sums.items()})
 
 
@@ -323,16 +334,13 @@ def _weighted_mean(values: list[float | None], weights: list[float | None],
                    lower: list[float | None]) -> _Made:  # fmt: skip
     """The mean of the values weighted by the weights, over the units that have both. A lower
     dataset's mean is weighted by the weight of the schools it took (`lower`), not its total."""
-    covers, num, den = [], Fraction(0), Fraction(0)
-    for v, w, low in zip(values, weights, lower, strict=True):
-        w = low if low is not None else w
-        has = v is not None and w is not None
-        covers.append(has)
-        if has:
-            num += exact(v) * exact(w)  # type: ignore[arg-type]
-            den += exact(w)  # type: ignore[arg-type]
+    pairs = [(v, w if low is None else low) for v, w, low in zip(values, weights, lower, strict=True)]
+    covers = [v is not None and w is not None for v, w in pairs]
     if not any(covers):
         return _Made(None, covers, {})
+    taken = [pair for pair, has in zip(pairs, covers, strict=True) if has]
+    vs, ws = [v for v, _ in taken], [w for _, w in taken]
+    num, den = exact_dot(vs, ws), exact_total(ws)  # type: ignore[arg-type]
     if den <= 0:
         return _Made(None, covers, {"weight": 0.0}, note="权重合计为零")
     return _Made(num / den, covers, {"weight": float(den)})

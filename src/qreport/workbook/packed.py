@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar, cast
 
 from qreport.model import YearValue
 from qreport.workbook.xlsx import cell_ref
@@ -86,6 +86,36 @@ class Values(_Keyed[YearValue]):
 
     def __repr__(self) -> str:
         return f"Values({dict(self)!r})"
+
+
+class Stacked:
+    """Many schools' packed values in one array, so that one indicator's values of one year across
+    all of them (a column of a city figure) is one strided slice rather than a lookup per school."""
+
+    __slots__ = ("_index", "_data", "_stride")
+
+    def __init__(self, index: dict[str, int], data: array[float], stride: int) -> None:
+        self._index, self._data, self._stride = index, data, stride
+
+    @classmethod
+    def of(cls, values: Sequence[Mapping[str, YearValue]]) -> Stacked | None:
+        """None unless every mapping is packed with the same keys (as a build's schools are)."""
+        if not values or any(type(v) is not Values for v in values):
+            return None
+        packed = cast(Sequence[Values], values)
+        keys = packed[0]._keys
+        if any(v._keys is not keys for v in packed):
+            return None
+        data = array("d", b"".join(v._data.tobytes() for v in packed))
+        return cls(packed[0]._index, data, 2 * len(keys))
+
+    def column(self, key: str, which: str) -> list[float | None]:
+        """`[value_of(v, key, which) for v in values]`, as one slice."""
+        i = self._index.get(key)
+        if i is None:
+            return [None] * (len(self._data) // self._stride)
+        column = self._data[2 * i + (which == "current") :: self._stride].tolist()
+        return [None if x != x else x for x in column]  # NaN: no value
 
 
 def value_of(values: Mapping[str, YearValue], key: str, which: str) -> float | None:

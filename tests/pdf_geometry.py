@@ -17,7 +17,7 @@ DPI = 100
 PX_MM = DPI / 25.4
 LEFT, RIGHT, TOP, BOTTOM = 28.0, 210.0 - 26.0, 37.0, 297.0 - 35.0  # the text area
 DARK = 160  # a grey level darker than this is ink (chart grid lines are lighter)
-CAPTION = re.compile(r"^(续表|表|图)\d")  # as lines() joins words: 表1-5…, 续表3…, 图1-2…
+CAPTION = re.compile(r"^(续表|表|图) ?\d")  # as lines() joins words: 表 1-5 …, 续表 3 …, 图 1-2 …
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Page:
         return out
 
     def lines(self) -> list[tuple[float, str]]:
-        """The page's text lines below the running header, top down: (y, words joined)."""
+        """The page's text lines below the running header, top down: (y, words joined by spaces)."""
         rows: list[tuple[float, list[Word]]] = []
         for word in sorted(
             (w for w in self.words if TOP - 5 < w.y0 < BOTTOM + 5), key=lambda w: (w.y0, w.x0)
@@ -66,7 +66,7 @@ class Page:
                 rows[-1][1].append(word)
             else:
                 rows.append((word.y0, [word]))
-        return [(y, "".join(w.text for w in sorted(ws, key=lambda w: w.x0))) for y, ws in rows]
+        return [(y, " ".join(w.text for w in sorted(ws, key=lambda w: w.x0))) for y, ws in rows]
 
 
 def read_pages(pdf: Path) -> list[Page]:

@@ -5,6 +5,7 @@ text and rates some schools cannot make (city figures that leave schools out).""
 
 from __future__ import annotations
 
+import gc
 import random
 import re
 import shutil
@@ -74,3 +75,22 @@ def test_two_workers_build_what_one_process_builds(tmp_path: Path, seed: int) ->
     codes = {f.code for f in serial.findings}
     assert "partial_city_value" in codes  # some city figures leave schools out
     assert any(p.missing for prov in serial.dataset.provenance.values() for p in prov.values())
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_the_pool_freezes_the_parents_objects_only_while_it_runs() -> None:
+    """Workers forked from a parent holding a city share its pages; the parent's objects are frozen
+    for the pool's life (a worker's collections would otherwise copy every page they touch) and
+    collected normally again afterwards, also when the results are not all taken."""
+    assert gc.get_freeze_count() == 0
+    results = compile_build.pool_map(_square, list(range(30)), 2)
+    assert next(results) == 0 and gc.get_freeze_count() > 0
+    assert list(results) == [x * x for x in range(1, 30)]
+    assert gc.get_freeze_count() == 0
+    stopped = compile_build.pool_map(_square, list(range(30)), 2)
+    next(stopped)
+    stopped.close()
+    assert gc.get_freeze_count() == 0

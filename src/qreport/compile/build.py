@@ -7,6 +7,7 @@ qreport.report.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -103,12 +104,14 @@ def pool_map(fn: Callable[[J], R], jobs: Sequence[J], workers: int, chunksize: i
     from concurrent.futures import ProcessPoolExecutor
 
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_leave_ctrl_c_to_the_parent)
+    gc.freeze()  # the parent's objects are shared with the forked workers: their collections skip them
     try:
         with signals_held():  # the workers are forked here: none may die of Ctrl-C before ignoring it
             done = pool.map(fn, jobs, chunksize=chunksize)
         yield from done
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
 
 
 def read_all(paths: Sequence[Path], folder: Path, catalog: Catalog, outline_path: Path | None,

@@ -139,3 +139,29 @@ def test_widths_fill_the_text_width_and_never_break_what_fits(rows: list[list[st
             for row in rows:
                 for line in widths.wrap(row[c], width / chosen - pad):
                     assert widths.text_em(line) <= width / chosen - pad + 1e-6 or len(line.split()) == 1
+
+
+names = st.text(alphabet=st.sampled_from([*"市一职中旗前原高杭后教乌拉特磴口临河"]), min_size=2, max_size=7)
+numbers = st.decimals(min_value=0, max_value=999999, places=2).map(str)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(names, min_size=1, max_size=40), st.lists(numbers, min_size=1, max_size=3))
+def test_school_names_are_whole_in_every_block(schools: list[str], values: list[str]) -> None:
+    """Schools as columns: split only when they cannot fit, and then every block fits with every
+    name on one line and no number broken."""
+    header = [Cell("指标"), *(Cell(n, name=True) for n in schools)]
+    body = [[Cell(f"指标{k}（个）", align="left"), *(Cell(v) for _ in schools)] for k, v in enumerate(values)]
+    grid = Grid([header], body)
+    blocks = split_columns(grid, lead=1)
+    assert sum(len(b.header[0]) - 1 for b in blocks) == len(schools)
+    if len(blocks) > 1:
+        assert sum(least_widths(grid)) * SMALLEST > TEXT_WIDTH  # it really did not fit
+    for block in blocks:
+        column_widths, size = fit_columns(block, 10.5)
+        pad = widths.padding(size)
+        for c, cell in enumerate(block.header[0][1:], start=1):
+            assert cell is not None
+            room = column_widths[c] / size - pad
+            assert widths.text_em(cell.text) <= room + 1e-6, (cell.text, room)
+            assert all(widths.text_em(row[c].text) <= room + 1e-6 for row in block.body if row[c])

@@ -183,7 +183,8 @@ def split_columns(grid: Grid, lead: int) -> list[Grid]:
     if fits(grid):
         return [grid]
     least = least_widths(grid)
-    cuts = {c - lead for c in range(lead + 1, grid.columns) if not _spanned_across(grid, c)}
+    inside = _spanned(grid)
+    cuts = {c - lead for c in range(lead + 1, grid.columns) if c not in inside}
     blocks = column_blocks(sum(least[:lead]), least[lead:], cuts)
     out = []
     for k, block in enumerate(blocks):
@@ -194,13 +195,14 @@ def split_columns(grid: Grid, lead: int) -> list[Grid]:
     return out
 
 
-def _spanned_across(grid: Grid, column: int) -> bool:
-    """Whether a cell spans from before `column` into it."""
+def _spanned(grid: Grid) -> set[int]:
+    """Columns a cell spans into from the column on their left: no block may start there."""
+    inside: set[int] = set()
     for row in grid.rows:
-        for c, cell in enumerate(row[:column]):
-            if cell is not None and c + cell.colspan > column:
-                return True
-    return False
+        for c, cell in enumerate(row):
+            if cell is not None and cell.colspan > 1:
+                inside.update(range(c + 1, c + cell.colspan))
+    return inside
 
 
 def table_height(grid: Grid, widths_pt: Sequence[float], size: float) -> float:

@@ -586,8 +586,13 @@ def main():
     try:
         update(doc)
         if rows:
+            try:
+                found = table_rows(doc, "@TABLE_MARK@")
+            except Exception:  # the layout is a refinement: the PDF is still made without it
+                traceback.print_exc()
+                found = {}
             with open(rows, "w", encoding="utf-8") as fh:
-                json.dump(table_rows(doc, "@TABLE_MARK@"), fh)
+                json.dump(found, fh)
         doc.storeToURL(result, (prop("FilterName", "writer_pdf_Export"),))
     finally:
         try:

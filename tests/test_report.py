@@ -149,8 +149,8 @@ def test_numbering_per_chapter_and_lists(built: tuple[Path, ReportResult], dump:
     assert result.tables[4].startswith("表1-5 ")
     assert result.tables[5] == "表1-6 杭后职教实践课程"  # a school's free table, numbered with the others
     assert result.tables[6].startswith("表5-1 ")
-    assert result.figures[0] == "图1-1 各职业学校2023年、2024年招生数与在校生数"
-    assert result.figures[4] == "图2-1 杭后职教订单班课堂"  # a school's photo in its section
+    assert result.figures[1] == "图1-2 各职业学校2023年、2024年招生数与在校生数"
+    assert result.figures[7] == "图2-1 杭后职教订单班课堂"  # a school's photo in its section
     assert result.cases == [
         "案例1-1 五育并举 促进学生全面发展",
         "案例3-1 端午节纪念活动",
@@ -183,7 +183,7 @@ def test_missing_case_photo_is_skipped_silently(built: tuple[Path, ReportResult]
 
 def test_case_photo_is_a_third_of_the_page_high_at_most_with_caption_below(dump: str) -> None:
     # 240×160 px: as wide as the text would be 10.4 cm high, more than a third of the 22.5 cm text height
-    assert "[图片] [图片 11.2×7.5 cm]\n[图题] 图1-4 市一职项目式体育课程" in dump
+    assert "[图片] [图片 11.2×7.5 cm]\n[图题] 图1-7 市一职项目式体育课程" in dump
     assert "[图片 5.8×7.5 cm]\n[图题] 图5-1 学生上课" in dump
 
 

@@ -6,10 +6,11 @@ import importlib
 
 from docx.document import Document
 
-from qreport.catalog.indicators import Catalog
+from qreport.catalog.indicators import Catalog, Indicator
 from qreport.model import Dataset
 from qreport.report import styles
 from qreport.report.captions import Numbering
+from qreport.report.chartfit import Axis, fit_bars, value_axis
 from qreport.report.numformat import rounded
 from qreport.report.spec import ChartSpec, Item, fill
 
@@ -42,11 +43,14 @@ def chart_data(
         for item in spec.items:
             for which in YEARS if item.year == "both" else (item.year,):
                 values = [_drawn(dataset.value(item.id, which, s.name)) for s in dataset.schools]
-                series.append((_series_name(item, which, catalog, years, **names), values))
+                # one item over two years: the caption names it, the legend only the years
+                alone = len(spec.items) == 1 and item.year == "both"
+                name = years[which] if alone else _series_name(item, which, catalog, years, **names)
+                series.append((name, values))
         return categories, series
     if all(item.year == "both" for item in spec.items):  # the items compared over the two years
         categories = [fill(i.label, **names) if i.label else catalog[i.id].name for i in spec.items]
-        return categories, [(years[w], [dataset.value(i.id, w) for i in spec.items]) for w in YEARS]
+        return categories, [(years[w], [_drawn(dataset.value(i.id, w)) for i in spec.items]) for w in YEARS]
     categories = [_series_name(item, item.year, catalog, years, **names) for item in spec.items]
     values = [
         _drawn(dataset.value(i.id, "previous" if i.year == "previous" else "current")) for i in spec.items
@@ -73,14 +77,53 @@ def write_chart(
         return
     title = fill(spec.title, **names)
     categories, series = chart_data(spec, dataset, catalog, labels, years, **names)
+    # a year nobody reported (no 2023 双师型 figures) is left out rather than drawn as empty gaps
+    series = [(name, values) for name, values in series if any(v is not None for v in values)]
     # a chart of nothing (or a pie of zeros) says nothing; leave it out rather than draw an empty frame
     if not categories or all(not v for _, values in series for v in values):
         warnings.append(f"图表“{title}”没有任何数据，已略去。")
         return
     paragraph = doc.add_paragraph(style=styles.PICTURE)
-    size = {"width_cm": spec.width_cm, "height_cm": spec.height_cm, "number_format": spec.number_format}
+    number_format = spec.number_format or _catalog_format(spec, catalog)
     if spec.type == "pie":
-        charts.add_pie_chart(doc, paragraph, title=title, categories=categories, values=series[0][1], **size)
+        charts.add_pie_chart(
+            doc, paragraph, title=title, categories=categories, values=series[0][1],
+            width_cm=spec.width_cm, height_cm=spec.height_cm, number_format=number_format,
+        )  # fmt: skip
     else:
-        charts.add_bar_chart(doc, paragraph, title=title, categories=categories, series=series, **size)
+        style, height = fit_bars(
+            categories, series, orientation=spec.orientation, labels=spec.labels, width_cm=spec.width_cm,
+            height_cm=spec.height_cm, number_format=number_format, axis=_value_axis(spec, series, catalog),
+        )  # fmt: skip
+        charts.add_bar_chart(
+            doc, paragraph, title=title, categories=categories, series=series, width_cm=spec.width_cm,
+            height_cm=height, number_format=number_format, style=style,
+        )  # fmt: skip
     doc.add_paragraph(numbering.caption("图", chapter, title), style=styles.FIGURE_CAPTION)
+
+
+def _catalog_format(spec: ChartSpec, catalog: Catalog) -> str:
+    """The items' decimals as the catalog declares them: "0" for whole numbers, else "0.00"."""
+    places = max(_decimals(catalog[item.id]) for item in spec.items)
+    return "0." + "0" * places if places else "0"
+
+
+def _decimals(indicator: Indicator) -> int:
+    if indicator.decimals is not None:
+        return indicator.decimals
+    return 0 if indicator.is_integer else 2
+
+
+def _value_axis(spec: ChartSpec, series: list[tuple[str, list[float | None]]], catalog: Catalog) -> Axis:
+    """Percentages (unit % in the catalog) on 0–100 by 20, whole numbers in whole steps, unless the
+    spec bounds the axis itself."""
+    indicators = [catalog[item.id] for item in spec.items]
+    values = [v for _, vs in series for v in vs if v is not None]
+    return value_axis(
+        values,
+        percent=all(i.unit == "%" for i in indicators),
+        whole=all(_decimals(i) == 0 for i in indicators),
+        minimum=spec.axis_min,
+        maximum=spec.axis_max,
+        major_unit=spec.major_unit,
+    )

@@ -7,6 +7,7 @@ file, not of code. The file's own comments document its format.
 from __future__ import annotations
 
 import difflib
+import re
 import string
 import tomllib
 from pathlib import Path
@@ -21,6 +22,7 @@ from qreport.explain import toml_problem, value_problem
 
 Year = Literal["previous", "current", "both"]
 MajorField = Literal["code", "name", "year_set", "previous_classes", "new_classes", "students", "adjustment"]
+NUMBER_FORMAT = re.compile(r"|General|0(\.0{1,4})?|#,##0(\.0{1,4})?")
 PLACEHOLDERS = ("year", "previous", "region", "school", "whole", "member", "members")
 
 
@@ -109,9 +111,26 @@ class ChartSpec(_Strict):
     categories: Literal["schools", "items"] = "schools"
     items: tuple[Item, ...]
     series_label: str = "{year}年"  # categories = "items": the one series' name
-    width_cm: float = 15
-    height_cm: float = 8
-    number_format: str = "General"
+    width_cm: float = Field(default=15, gt=0, le=15.6)  # the text is 15.6 cm wide
+    height_cm: float = Field(default=8, gt=0, le=21)  # bars grow with the categories, up to 21
+    # "" = the catalog's decimals of the items ("0" for whole numbers, "0.00" otherwise)
+    number_format: str = ""
+    orientation: Literal["auto", "columns", "bars"] = "auto"
+    labels: Literal["auto", "values", "none"] = "auto"
+    axis_min: float | None = None
+    axis_max: float | None = None
+    major_unit: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ChartSpec:
+        if not NUMBER_FORMAT.fullmatch(self.number_format):
+            raise ValueError(
+                f"{self.id}: number_format = {self.number_format!r} 无法使用，"
+                '可写 "0"（整数）、"0.00"（两位小数）、"#,##0"（千分位）或留空（按指标目录的小数位）'
+            )
+        if self.axis_min is not None and self.axis_max is not None and self.axis_max <= self.axis_min:
+            raise ValueError(f"{self.id}: axis_max（{self.axis_max}）须大于 axis_min（{self.axis_min}）")
+        return self
 
 
 class ReportSpec(_Strict):

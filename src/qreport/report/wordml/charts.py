@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -27,6 +28,7 @@ from docx.shared import Cm
 from lxml import etree
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
+from pptx.chart.plot import _BasePlot
 from pptx.chart.xmlwriter import ChartXmlWriter
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml import parse_xml as pptx_parse_xml
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from docx.document import Document
     from docx.text.paragraph import Paragraph
 
-__all__ = ["CHART_FONT", "add_bar_chart", "add_pie_chart"]
+__all__ = ["CHART_FONT", "BarStyle", "add_bar_chart", "add_pie_chart"]
 
 #: Typeface written into every chart's text properties, for Latin and East Asian text alike.
 #: Word substitutes a font the reader has when this one is missing; LibreOffice does the same.
@@ -51,7 +53,25 @@ _CHART_PARTNAME = "/word/charts/chart%d.xml"
 _XLSX_PARTNAME = "/word/embeddings/Microsoft_Excel_Sheet%d.xlsx"
 
 _BODY_PT = 9
-_TITLE_PT = 12
+
+
+@dataclass(frozen=True)
+class BarStyle:
+    """How a bar chart is drawn (report/chartfit.py decides it from the data and the page).
+
+    `gap_width` is the space between clusters in % of a bar; `axis_*` bound the value axis (None:
+    automatic) and `axis_format` is the Excel format of its tick labels (None: as the values).
+    """
+
+    horizontal: bool = False
+    value_labels: bool = True
+    label_pt: float = _BODY_PT
+    category_pt: float = _BODY_PT
+    gap_width: int = 150
+    axis_min: float | None = 0
+    axis_max: float | None = None
+    major_unit: float | None = None
+    axis_format: str | None = None
 
 
 def add_bar_chart(
@@ -63,14 +83,15 @@ def add_bar_chart(
     series: list[tuple[str, list[float | None]]],
     width_cm: float = 15,
     height_cm: float = 8,
-    horizontal: bool = False,
     number_format: str = "General",
+    style: BarStyle = BarStyle(),
 ) -> None:
-    """Append a clustered column chart (bars when `horizontal`) to `paragraph`.
+    """Append a clustered column chart (bars when `style.horizontal`) to `paragraph`.
 
     `series` is ``[(name, values), …]`` with one value per category; None leaves a gap (the
     point is omitted, and its workbook cell left blank). `number_format` is an Excel number
-    format for the values and their data labels, e.g. ``"0.0"`` or ``"0.0%"``.
+    format for the values and their data labels, e.g. ``"0.0"`` or ``"0.0%"``. `title` is the
+    chart's description (alt text); the chart draws no title, its caption says it.
     """
     if not series:
         raise ValueError("a bar chart needs at least one series")
@@ -81,7 +102,7 @@ def add_bar_chart(
     chart_data.categories = [str(c) for c in categories]
     for name, values in series:
         chart_data.add_series(str(name), [_clean(v) for v in values])
-    chart_type = XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    chart_type = XL_CHART_TYPE.BAR_CLUSTERED if style.horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
     _embed_chart(
         doc,
         paragraph,
@@ -90,6 +111,7 @@ def add_bar_chart(
         title=title,
         width_cm=width_cm,
         height_cm=height_cm,
+        style=style,
     )
 
 
@@ -106,7 +128,8 @@ def add_pie_chart(
 ) -> None:
     """Append a pie chart of `values` (one per category; None omits the slice) to `paragraph`.
 
-    Slices are labelled with their value and percentage; the legend names the categories.
+    Slices are labelled with their value and percentage; the legend names the categories. `title`
+    is the chart's description (alt text) and its series' name; the chart draws no title.
     """
     _check_categories(categories)
     _check_values(values, len(categories), what="values")
@@ -121,6 +144,7 @@ def add_pie_chart(
         title=title,
         width_cm=width_cm,
         height_cm=height_cm,
+        style=BarStyle(),
     )
 
 
@@ -150,8 +174,11 @@ def _clean(value: float | None) -> float | None:
 # -- chart XML ------------------------------------------------------------------------------------
 
 
-def _chart_xml(chart_type: XL_CHART_TYPE, chart_data: CategoryChartData, title: str) -> etree._Element:
-    """The `c:chartSpace` element for `chart_data`, styled for a Chinese report."""
+def _chart_xml(chart_type: XL_CHART_TYPE, chart_data: CategoryChartData, style: BarStyle) -> etree._Element:
+    """The `c:chartSpace` element for `chart_data`, styled for a Chinese report.
+
+    No title in the chart: the report's caption under it (图N-M …) names it, as in a printed report.
+    """
     chart_space = pptx_parse_xml(ChartXmlWriter(chart_type, chart_data).xml.encode("utf-8"))
     chart = Chart(chart_space, None)
     is_pie = chart_type == XL_CHART_TYPE.PIE
@@ -159,18 +186,7 @@ def _chart_xml(chart_type: XL_CHART_TYPE, chart_data: CategoryChartData, title: 
     # Text properties for the whole chart: size and a Chinese-capable typeface.
     chart.font.size = PptPt(_BODY_PT)
     _set_typeface(chart.font._rPr)
-
-    chart.has_title = True
-    title_frame = chart.chart_title.text_frame
-    title_frame.text = title
-    for para in title_frame.paragraphs:
-        para.font.size = PptPt(_TITLE_PT)
-        para.font.bold = True
-        _set_typeface(para.font._rPr)
-        for run in para.runs:
-            run.font.size = PptPt(_TITLE_PT)
-            run.font.bold = True
-            _set_typeface(run.font._rPr)
+    chart.has_title = False  # c:autoTitleDeleted = 1: Word would otherwise print the series name
 
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -178,21 +194,11 @@ def _chart_xml(chart_type: XL_CHART_TYPE, chart_data: CategoryChartData, title: 
 
     plot = chart.plots[0]
     plot.vary_by_categories = is_pie
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format = chart_data.number_format
-    # Bars: an explicit format must not defer to the source (LibreOffice ignores the cached
-    # one). Pies: a label holds value and percentage, and one unlinked format would apply to
-    # both (0.6 for 60 %), so the value keeps its source format and the percentage its own.
-    labels.number_format_is_linked = is_pie or chart_data.number_format == "General"
-    labels.show_value = True
-    if is_pie:
-        labels.show_percentage = True
-        labels.position = XL_LABEL_POSITION.BEST_FIT
-    else:
-        labels.position = XL_LABEL_POSITION.OUTSIDE_END
-        chart.value_axis.minimum_scale = 0
-        chart.value_axis.has_major_gridlines = True
+    plot.has_data_labels = is_pie or style.value_labels
+    if plot.has_data_labels:
+        _data_labels(plot, chart_data.number_format, is_pie=is_pie, size_pt=style.label_pt)
+    if not is_pie:
+        _bar_axes(chart, style)
         _positive_axis_ids(chart_space)
         _fix_axes(chart_space, reverse_categories=chart_type == XL_CHART_TYPE.BAR_CLUSTERED)
 
@@ -200,6 +206,60 @@ def _chart_xml(chart_type: XL_CHART_TYPE, chart_data: CategoryChartData, title: 
     _add_frame(chart_space)
     chart_space.get_or_add_externalData()  # r:id is set once the workbook part is related
     return chart_space
+
+
+def _data_labels(plot: _BasePlot, number_format: str, *, is_pie: bool, size_pt: float) -> None:
+    labels = plot.data_labels
+    labels.number_format = number_format
+    # Bars: an explicit format must not defer to the source (LibreOffice ignores the cached
+    # one). Pies: a label holds value and percentage, and one unlinked format would apply to
+    # both (0.6 for 60 %), so the value keeps its source format and the percentage its own.
+    labels.number_format_is_linked = is_pie or number_format == "General"
+    labels.show_value = True
+    labels.font.size = PptPt(size_pt)
+    _set_typeface(labels.font._rPr)
+    if is_pie:
+        labels.show_percentage = True
+        labels.position = XL_LABEL_POSITION.BEST_FIT
+    else:
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+
+
+def _bar_axes(chart: Chart, style: BarStyle) -> None:
+    """Value-axis bounds and steps, gaps between clusters, and category names at their size, every
+    one of them shown (c:tickLblSkip = 1: never skipped or staggered)."""
+    plot = chart.plots[0]
+    plot.gap_width = style.gap_width
+    value_axis = chart.value_axis
+    value_axis.has_major_gridlines = True
+    value_axis.minimum_scale = style.axis_min
+    value_axis.maximum_scale = style.axis_max
+    value_axis.major_unit = style.major_unit
+    if style.axis_format is not None:
+        value_axis.tick_labels.number_format = style.axis_format
+        value_axis.tick_labels.number_format_is_linked = False
+    category_axis = chart.category_axis
+    category_axis.tick_labels.font.size = PptPt(style.category_pt)
+    _set_typeface(category_axis.tick_labels.font._rPr)
+    cat_ax = category_axis._element
+    # an explicit rotation of 0: names are never turned, and LibreOffice then draws every one
+    # (it hides "overlapping" names otherwise, judging by line height, not by the glyphs)
+    body_pr = cat_ax.find(f"{{{_C}}}txPr/{{{_A}}}bodyPr")
+    body_pr.set("rot", "0")
+    body_pr.set("vert", "horz")
+    skip = cat_ax.find(f"{{{_C}}}tickLblSkip")
+    if skip is None:
+        skip = etree.Element(f"{{{_C}}}tickLblSkip")
+        # CT_CatAx: … lblAlgn, lblOffset, tickLblSkip, tickMarkSkip, noMultiLvlLbl, extLst
+        anchor = next(
+            (c for c in cat_ax if etree.QName(c).localname in {"tickMarkSkip", "noMultiLvlLbl", "extLst"}),
+            None,
+        )
+        if anchor is None:
+            cat_ax.append(skip)
+        else:
+            anchor.addprevious(skip)
+    skip.set("val", "1")
 
 
 def _set_typeface(rPr: etree._Element) -> None:
@@ -289,13 +349,14 @@ def _embed_chart(
     title: str,
     width_cm: float,
     height_cm: float,
+    style: BarStyle,
 ) -> None:
     if width_cm <= 0 or height_cm <= 0:
         raise ValueError("chart width and height must be positive")
     package = doc.part.package
     source_part = paragraph.part  # the document part, or a header/footer part
 
-    chart_space = _chart_xml(chart_type, chart_data, title)
+    chart_space = _chart_xml(chart_type, chart_data, style)
     xml = etree.tostring(chart_space, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     xlsx_part = Part(package.next_partname(_XLSX_PARTNAME), CT.SML_SHEET, chart_data.xlsx_blob, package)

@@ -118,13 +118,17 @@ def _pss(pid: int) -> int | None:
     return None
 
 
+PSS_KNOWN = Path("/proc/self/smaps_rollup").exists()  # Linux 4.14+
+
+
 def _tree_memory(root: psutil.Process, known: dict[int, psutil.Process]) -> tuple[int, int | None]:
     """Summed RSS and summed PSS (None where the kernel does not report it) of `root` and its
-    descendants (Process objects cached by pid); a process gone while read is left out of both."""
+    descendants (Process objects cached by pid); a process gone while read (or exited and not yet
+    reaped: it holds no memory) is left out of both."""
     try:
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0, 0
+        return 0, 0 if PSS_KNOWN else None
     rss, pss = 0, 0
     for p in procs:
         proc = known.setdefault(p.pid, p)
@@ -132,13 +136,11 @@ def _tree_memory(root: psutil.Process, known: dict[int, psutil.Process]) -> tupl
             size = proc.memory_info().rss
         except psutil.Error:
             continue
-        share = _pss(p.pid)
-        if share is None:
-            if Path(f"/proc/{p.pid}").exists():
-                return rss + size, None  # no smaps_rollup on this system
+        share = _pss(p.pid) if PSS_KNOWN else None
+        if PSS_KNOWN and share is None:
             continue
-        rss, pss = rss + size, pss + share
-    return rss, pss
+        rss, pss = rss + size, pss + (share or 0)
+    return rss, pss if PSS_KNOWN else None
 
 
 def run_tree(cmd: list[str], *, timeout: float | None = None, cwd: Path | None = None) -> Run:

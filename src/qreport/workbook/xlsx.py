@@ -69,6 +69,9 @@ _CELL_WITHOUT_REF = re.compile(rb'<c(?![\w:.-]| r=")')
 _ROW_WITHOUT_REF = re.compile(rb'<row(?![\w:.-]| r=")')
 _NOT_SMALL_REF = re.compile(rb' r="(?![A-Za-z]?[0-9]{1,4}")')
 _PREFIXED = re.compile(rb":(?:c |row)")
+# literal searches as compiled patterns: several times faster than `in` for needles this short
+_PREFIXED_F = re.compile(rb":f")
+_ERROR_TYPE = re.compile(rb't="e"')
 _ANY_REF = re.compile(rb' r="([A-Za-z]*)([0-9]+)"')
 _STYLE_ATTR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\ss="(\d+)"')
 
@@ -227,7 +230,7 @@ def _cell_at(xml: bytes, pos: int) -> tuple[int, int, bytes, bytes] | None:
 def _uncached(xml: bytes) -> Iterator[re.Match[bytes]]:
     """Formula elements without a saved result. In a part where no tag name has a namespace prefix
     (no `:f`), every match starts at `<f`, which a literal search finds several times faster."""
-    if b":f" not in xml:
+    if _PREFIXED_F.search(xml) is None:
         return _PLAIN_UNCACHED.finditer(xml) if _PLAIN_FORMULA.search(xml) else iter(())
     return _UNCACHED.finditer(xml) if _FORMULA.search(xml) else iter(())
 
@@ -244,7 +247,7 @@ def _mark(sheet: Sheet, xml: bytes, percent_styles: frozenset[int]) -> None:
                 sheet.marked[(row, col)] = Cell(None, cached=False)
                 sheet.values.pop((row, col), None)
     added = False
-    for m in _ERROR_CELL.finditer(xml) if b't="e"' in xml else ():
+    for m in _ERROR_CELL.finditer(xml) if _ERROR_TYPE.search(xml) else ():
         ref = _REF_ATTR.search(m.group(1))
         if ref is None:
             continue

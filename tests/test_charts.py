@@ -15,8 +15,11 @@ import docx
 import openpyxl
 import pytest
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from qreport.catalog.indicators import load_catalog
@@ -24,9 +27,9 @@ from qreport.errors import ConfigError
 from qreport.model import Dataset
 from qreport.report import styles
 from qreport.report.captions import Numbering
-from qreport.report.chartfit import MAX_HEIGHT_CM, Axis, fit_bars, label_text, value_axis
+from qreport.report.chartfit import MAX_HEIGHT_CM, Axis, fit_bars, label_text, text_width_pt, value_axis
 from qreport.report.figures import write_chart
-from qreport.report.spec import fill, load_spec
+from qreport.report.spec import ChartSpec, Item, fill, load_spec
 from qreport.report.wordml.charts import CHART_FONT, BarStyle, add_bar_chart, add_pie_chart
 
 from report_fixtures import make_config, make_dataset
@@ -543,3 +546,54 @@ def test_above_max_schools_the_note_replaces_a_per_school_chart(tmp_path: Path) 
         assert not any(f.endswith(title) for f in above.figures)
         assert f"（{title}：共 61 所学校，逐校数据不在报告中列出" in text
     assert any("全市毕业生去向" in f for f in above.figures)  # the city's own charts stay
+
+
+def test_a_year_nobody_reported_is_left_out_and_one_item_is_named_by_its_years(tmp_path: Path) -> None:
+    dataset = make_dataset(tmp_path)
+    spec = ChartSpec(id="dual", section="6.6", title="“双师型”教师比例（%）",
+                     items=(Item(id="dual_teacher_rate", year="both"), ))  # fmt: skip
+    doc = docx.Document()
+    doc.styles.add_style(styles.PICTURE, WD_STYLE_TYPE.PARAGRAPH)
+    doc.styles.add_style(styles.FIGURE_CAPTION, WD_STYLE_TYPE.PARAGRAPH)
+    labels = {s.name: s.short_name for s in dataset.schools}
+    years = {"previous": "2023年", "current": "2024年"}
+    write_chart(doc, spec, 6, dataset, load_catalog(2024), labels, years, Numbering(), [], **NAMES)
+    root = _xml(next(iter(_charts_by_rid(doc).values())))
+    assert _texts(root, "//c:ser/c:tx//c:v") == ["2024年"]  # no 2023 figures: no empty 2023 series
+    assert _texts(root, "//c:ser/c:cat//c:pt/c:v") == SEVEN
+    assert root.xpath("//c:valAx/c:scaling/c:max/@val", namespaces=NS) in (["100"], ["100.0"])
+    assert root.xpath("//c:dLbls/c:numFmt/@formatCode", namespaces=NS) == ["0.00"]  # the catalog's decimals
+    assert doc.paragraphs[-1].text == "图6-1 “双师型”教师比例（%）"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 60),
+    count=st.integers(1, 4),
+    name_len=st.integers(2, 12),
+    top=st.floats(0.5, 2_000_000),
+    width=st.floats(8, 15.6),
+    height=st.floats(5, 12),
+)
+def test_fitted_charts_keep_their_promises(
+    n: int, count: int, name_len: int, top: float, width: float, height: float
+) -> None:
+    names = [("职" * name_len)[: name_len - 1] + str(k % 10) for k in range(n)]
+    series = [(f"s{j}", [top * (k + 1) / n for k in range(n)]) for j in range(count)]
+    style, fitted = _fit(names, series, width_cm=width, height_cm=height, number_format="0.00")
+    assert height <= fitted <= max(MAX_HEIGHT_CM, height)
+    widest = max(text_width_pt(label_text(v, "0.00"), style.label_pt) for _, vs in series for v in vs)
+    if not style.horizontal:
+        assert fitted == height
+        plot_pt = (width - 1.0) * 72 / 2.54
+        slot = plot_pt / n / (count + style.gap_width / 100)
+        if style.value_labels:  # each label within its own bar
+            assert widest <= slot
+        # every name fits under its column on one line
+        assert max(text_width_pt(c, 9) for c in names) <= 0.9 * plot_pt / n
+    else:
+        assert style.category_pt >= 6.5
+        row_pt = (fitted - 2.6) * 72 / 2.54 / n
+        assert style.category_pt * 1.2 <= row_pt + 0.01 or style.category_pt == 6.5
+        if style.value_labels:
+            assert row_pt / (count + 1.5) >= 1.15 * style.label_pt - 0.01

@@ -260,6 +260,19 @@ def test_percent_cell_fraction_is_read_in_percent_units_without_finding(
     assert result.school.values["sat_students"].current == pytest.approx(expected)
 
 
+def test_percent_formats_are_those_of_each_workbook_read(school: Path, tmp_path: Path) -> None:
+    """Parsed parts are remembered between workbooks by their bytes (one template serves a city): a
+    workbook read after one with other styles still reads its percent cells by its own styles."""
+    plain = b.good_school(tmp_path / "plain")
+    with b.edit(school) as wb:
+        b.set_percent(wb, "sat_students", "current", 0.9114)
+    typed = b.VALUES["sat_students"][1]
+    for path, expected in [(plain, typed), (school, 91.14), (plain, typed), (school, 91.14)]:
+        result = run(path)
+        assert result.school is not None
+        assert result.school.values["sat_students"].current == pytest.approx(expected)
+
+
 def test_percent_format_on_a_count_is_not_scaled(school: Path) -> None:
     """Only percentage indicators are rescaled; a count shown with a % format keeps its value."""
     result = broken(school, lambda wb: b.set_percent(wb, "courses", "current", 132))

@@ -173,6 +173,15 @@ def test_control_characters_are_removed_and_named(tmp_path: Path) -> None:
     assert ("control_chars", ref, None) in _codes(school)
 
 
+def test_a_remark_at_the_budget_is_carried_whole(tmp_path: Path) -> None:
+    path = good_school(tmp_path)
+    with edit(path) as wb:
+        _remark_cell(wb, "student_awards_prov_1").value = "奖" * MAX_REMARK_CHARS
+    school = read_school(path, CATALOG)
+    assert school.remarks == {"student_awards_prov_1": "奖" * MAX_REMARK_CHARS}
+    assert not school.findings
+
+
 def test_too_long_remark_is_an_error_naming_the_cell_and_is_not_carried(tmp_path: Path) -> None:
     path = good_school(tmp_path)
     with edit(path) as wb:

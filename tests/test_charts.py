@@ -28,7 +28,7 @@ from qreport.model import Dataset
 from qreport.report import styles
 from qreport.report.captions import Numbering
 from qreport.report.chartfit import MAX_HEIGHT_CM, Axis, fit_bars, label_text, text_width_pt, value_axis
-from qreport.report.figures import write_chart
+from qreport.report.figures import chart_title, write_chart
 from qreport.report.spec import ChartSpec, Item, fill, load_spec
 from qreport.report.wordml.charts import CHART_FONT, BarStyle, add_bar_chart, add_pie_chart
 
@@ -405,7 +405,7 @@ def test_bad_chart_options_are_named_in_chinese(tmp_path: Path, entry: str, mess
 PLACES = ["临河区", "五原县", "磴口县", "乌拉特前旗", "乌拉特中旗", "乌拉特后旗", "杭锦后旗", "市"]
 OUTPUT = Path(os.environ.get("QREPORT_TEST_OUTPUT") or Path(__file__).resolve().parent.parent / "test-output")
 NAMES = {"year": 2024, "previous": 2023, "region": "巴彦淖尔市", "whole": "全市", "members": "各职业学校",
-         "member": "学校"}  # fmt: skip
+         "member": "学校", "years": "2023年、2024年"}  # fmt: skip
 
 
 def many_schools(base: Dataset, n: int) -> Dataset:
@@ -533,7 +533,12 @@ def test_above_max_schools_the_note_replaces_a_per_school_chart(tmp_path: Path) 
     from qreport.report.dump import dump_docx
 
     base = make_dataset(tmp_path)
-    per_school = [fill(c.title, **NAMES) for c in load_spec().charts if c.categories == "schools"]
+    years = {"previous": "2023年", "current": "2024年"}
+    per_school = [
+        chart_title(c, base, years, **NAMES) for c in load_spec().charts if c.categories == "schools"
+    ]
+    # the fixture has no 2023 仪器设备值: that chart's caption names 2024 only
+    assert any(t.startswith("2024年各职业学校生均") for t in per_school)
     at_max = write_report(
         many_schools(base, 60), make_config(tmp_path), load_catalog(2024), tmp_path / "60.docx"
     )
@@ -564,6 +569,30 @@ def test_a_year_nobody_reported_is_left_out_and_one_item_is_named_by_its_years(t
     assert root.xpath("//c:valAx/c:scaling/c:max/@val", namespaces=NS) in (["100"], ["100.0"])
     assert root.xpath("//c:dLbls/c:numFmt/@formatCode", namespaces=NS) == ["0.00"]  # the catalog's decimals
     assert doc.paragraphs[-1].text == "图6-1 “双师型”教师比例（%）"
+
+
+@pytest.mark.parametrize(
+    ("drop", "caption"),
+    [(None, "图6-1 2023年、2024年“双师型”教师比例（%）"), ("previous", "图6-1 2024年“双师型”教师比例（%）")],
+)
+def test_years_in_a_chart_caption_are_the_years_it_draws(
+    tmp_path: Path, drop: str | None, caption: str
+) -> None:
+    """{years} never names a year the chart leaves out for want of figures."""
+    dataset = make_dataset(tmp_path)
+    for values in [dataset.city, *dataset.school_values.values()]:
+        values["graduates"] = {"previous": 400.0, "current": 429.0}
+        if drop:
+            values["graduates"][drop] = None
+    spec = ChartSpec(id="g", section="6.6", title="{years}“双师型”教师比例（%）",
+                     items=(Item(id="graduates", year="both"), ))  # fmt: skip
+    doc = docx.Document()
+    doc.styles.add_style(styles.PICTURE, WD_STYLE_TYPE.PARAGRAPH)
+    doc.styles.add_style(styles.FIGURE_CAPTION, WD_STYLE_TYPE.PARAGRAPH)
+    labels = {s.name: s.short_name for s in dataset.schools}
+    years = {"previous": "2023年", "current": "2024年"}
+    write_chart(doc, spec, 6, dataset, load_catalog(2024), labels, years, Numbering(), [], **NAMES)
+    assert doc.paragraphs[-1].text == caption
 
 
 @settings(max_examples=200, deadline=None)

@@ -30,7 +30,7 @@ from qreport.report import appendix, frontmatter, styles
 from qreport.report.captions import Numbering
 from qreport.report.cases import SchoolCase, write_cases
 from qreport.report.chapter_tables import free_grid, indicator_grid, majors_grid
-from qreport.report.figures import write_chart
+from qreport.report.figures import chart_title, write_chart
 from qreport.report.narrative import PREFACE, Narrative, build_context
 from qreport.report.photos import write_photo
 from qreport.report.prose import FreeTable, parse, write_blocks, write_placeholder, write_school_text
@@ -136,6 +136,7 @@ class _Writer:
         return {
             "year": self.catalog.year,
             "previous": self.catalog.previous_year,
+            "years": f"{self.catalog.previous_year}年、{self.catalog.year}年",
             "region": self.region_short,
             "whole": self.dataset.region.whole,
             "member": self.dataset.region.member,
@@ -258,7 +259,7 @@ class _Writer:
                 self._chapter_table(table, section.chapter)
             for chart in charts.get(section.number, []):
                 if chart.categories == "schools" and self._too_many_schools(
-                    fill(chart.title, **self.names())
+                    chart_title(chart, self.dataset, self.years, **self.names())
                 ):
                     continue
                 write_chart(

@@ -17,9 +17,11 @@ from qreport.report.spec import ChartSpec, Item, fill
 YEARS = ("previous", "current")
 
 
-def _series_name(item: Item, which: str, catalog: Catalog, years: dict[str, str], **names: object) -> str:
+def _series_name(
+    item: Item, which: str, catalog: Catalog, year_names: dict[str, str], **names: object
+) -> str:
     name = fill(item.label, **names) if item.label else catalog[item.id].name
-    return f"{years[which]}{name}" if item.year == "both" else name
+    return f"{year_names[which]}{name}" if item.year == "both" else name
 
 
 def _drawn(value: float | None) -> float | None:
@@ -33,7 +35,7 @@ def chart_data(
     dataset: Dataset,
     catalog: Catalog,
     labels: dict[str, str],
-    years: dict[str, str],
+    year_names: dict[str, str],
     **names: object,
 ) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
     """(categories, series) of a chart; every value straight from the dataset."""
@@ -45,17 +47,40 @@ def chart_data(
                 values = [_drawn(dataset.value(item.id, which, s.name)) for s in dataset.schools]
                 # one item over two years: the caption names it, the legend only the years
                 alone = len(spec.items) == 1 and item.year == "both"
-                name = years[which] if alone else _series_name(item, which, catalog, years, **names)
+                name = year_names[which] if alone else _series_name(item, which, catalog, year_names, **names)
                 series.append((name, values))
         return categories, series
     if all(item.year == "both" for item in spec.items):  # the items compared over the two years
         categories = [fill(i.label, **names) if i.label else catalog[i.id].name for i in spec.items]
-        return categories, [(years[w], [_drawn(dataset.value(i.id, w)) for i in spec.items]) for w in YEARS]
-    categories = [_series_name(item, item.year, catalog, years, **names) for item in spec.items]
+        return categories, [
+            (year_names[w], [_drawn(dataset.value(i.id, w)) for i in spec.items]) for w in YEARS
+        ]
+    categories = [_series_name(item, item.year, catalog, year_names, **names) for item in spec.items]
     values = [
         _drawn(dataset.value(i.id, "previous" if i.year == "previous" else "current")) for i in spec.items
     ]
     return categories, [(fill(spec.series_label, **names), values)]
+
+
+def years_drawn(spec: ChartSpec, dataset: Dataset) -> list[str]:
+    """The years ("previous", "current") for which some item of the chart has a value."""
+    scope = [s.name for s in dataset.schools] if spec.categories == "schools" else [None]
+    return [
+        which
+        for which in YEARS
+        if any(
+            dataset.value(item.id, which, school) is not None
+            for item in spec.items
+            if item.year in (which, "both")
+            for school in scope
+        )
+    ]
+
+
+def chart_title(spec: ChartSpec, dataset: Dataset, year_names: dict[str, str], **names: object) -> str:
+    """The chart's title with {years} naming only the years it draws."""
+    drawn = years_drawn(spec, dataset) or list(YEARS)
+    return fill(spec.title, **{**names, "years": "、".join(year_names[w] for w in drawn)})
 
 
 def write_chart(
@@ -65,7 +90,7 @@ def write_chart(
     dataset: Dataset,
     catalog: Catalog,
     labels: dict[str, str],
-    years: dict[str, str],
+    year_names: dict[str, str],
     numbering: Numbering,
     warnings: list[str],
     **names: object,
@@ -75,10 +100,11 @@ def write_chart(
     except ImportError:  # the chart writer is optional until it ships
         warnings.append(f"图表“{spec.id}”未生成：图表模块不可用。")
         return
-    title = fill(spec.title, **names)
-    categories, series = chart_data(spec, dataset, catalog, labels, years, **names)
-    # a year nobody reported (no 2023 双师型 figures) is left out rather than drawn as empty gaps
+    categories, series = chart_data(spec, dataset, catalog, labels, year_names, **names)
+    # a year nobody reported (no 2023 双师型 figures) is left out rather than drawn as empty gaps,
+    # and {years} in the caption then names only the year drawn
     series = [(name, values) for name, values in series if any(v is not None for v in values)]
+    title = chart_title(spec, dataset, year_names, **names)
     # a chart of nothing (or a pie of zeros) says nothing; leave it out rather than draw an empty frame
     if not categories or all(not v for _, values in series for v in values):
         warnings.append(f"图表“{title}”没有任何数据，已略去。")

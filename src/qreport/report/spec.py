@@ -23,7 +23,7 @@ from qreport.explain import toml_problem, value_problem
 Year = Literal["previous", "current", "both"]
 MajorField = Literal["code", "name", "year_set", "previous_classes", "new_classes", "students", "adjustment"]
 NUMBER_FORMAT = re.compile(r"|General|0(\.0{1,4})?|#,##0(\.0{1,4})?")
-PLACEHOLDERS = ("year", "previous", "region", "school", "whole", "member", "members")
+PLACEHOLDERS = ("year", "previous", "years", "region", "school", "whole", "member", "members")
 
 
 class _Strict(BaseModel):
@@ -192,7 +192,7 @@ def load_spec(path: Path | None = None) -> ReportSpec:
 
 
 def fill(text: str, **values: object) -> str:
-    """`text` with {year}, {previous}, {region}, {school}, {whole}, {member}, {members} replaced;
+    """`text` with {year}, {previous}, {years}, {region}, {school}, {whole}, {member}, {members} replaced;
     other braces are an error."""
     names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     unknown = names - set(PLACEHOLDERS)

@@ -267,3 +267,21 @@ def test_a_bureau_replaces_school_texts_and_tables(tmp_path: Path) -> None:
         ["指标", "2023年", "2024年"],
         ["招生数（人）", *map(str, enrolment)],
     ]
+
+
+GAPS = ("-%", "-人", "-本", "-元", "-个", "-门", "-项", "-学时", "-万元", "-Mbps", "个百分点", "为-", "-，", "-。")
+
+
+@pytest.mark.parametrize("blank", ["all", "even", "odd"])
+def test_a_school_with_figures_missing_gets_prose_without_gaps(tmp_path: Path, blank: str) -> None:
+    """The school's default texts leave out a clause whose figure is missing, as the city's do."""
+    picked = {"all": lambda k: True, "even": lambda k: k % 2 == 0, "odd": lambda k: k % 2 == 1}[blank]
+    values = {ind.id: (None, None) for k, ind in enumerate(CATALOG.typed) if picked(k)}
+    book = builders.good_school(tmp_path, "缺项校.xlsx", info=OTHER, values=values, cases=[], texts=[])
+    out = tmp_path / "r.docx"
+    code, output = run("build", book, "-o", out, "--draft", "--quiet")
+    assert code == 0, output
+    body = [line for line in dump_docx(out).splitlines() if line.startswith("[Normal]")]
+    assert body
+    for line in body:
+        assert not any(gap in line for gap in GAPS), line

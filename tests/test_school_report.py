@@ -269,7 +269,22 @@ def test_a_bureau_replaces_school_texts_and_tables(tmp_path: Path) -> None:
     ]
 
 
-GAPS = ("-%", "-人", "-本", "-元", "-个", "-门", "-项", "-学时", "-万元", "-Mbps", "个百分点", "为-", "-，", "-。")
+GAPS = (
+    "-%",
+    "-人",
+    "-本",
+    "-元",
+    "-个",
+    "-门",
+    "-项",
+    "-学时",
+    "-万元",
+    "-Mbps",
+    "个百分点",
+    "为-",
+    "-，",
+    "-。",
+)
 
 
 @pytest.mark.parametrize("blank", ["all", "even", "odd"])

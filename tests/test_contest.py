@@ -53,6 +53,14 @@ def _remark_cell(wb: Any, ind_id: str) -> Any:
     return ws.cell(row=row, column=cols["备注"])
 
 
+def _type_remark(path: Path, ind_id: str, text: str) -> str:
+    """Type `text` in the 备注 cell of `ind_id`'s row; the cell's reference."""
+    with edit(path) as wb:
+        cell = _remark_cell(wb, ind_id)
+        cell.value = text
+        return str(cell.coordinate)
+
+
 def _cells(cell_range: Any) -> list[str]:
     from openpyxl.utils import get_column_letter
 
@@ -163,10 +171,7 @@ def test_moved_column_is_found_by_its_header(tmp_path: Path) -> None:
 
 def test_control_characters_are_removed_and_named(tmp_path: Path) -> None:
     path = good_school(tmp_path)
-    with edit(path) as wb:
-        cell = _remark_cell(wb, "student_awards_prov_2")
-        ref = cell.coordinate
-        cell.value = "占位"
+    ref = _type_remark(path, "student_awards_prov_2", "占位")
     put_text(path, SHEET, ref, "国赛\x01二等奖\x1b[31m")
     school = read_school(path, CATALOG)
     assert school.remarks == {"student_awards_prov_2": "国赛二等奖[31m"}
@@ -184,10 +189,7 @@ def test_a_remark_at_the_budget_is_carried_whole(tmp_path: Path) -> None:
 
 def test_too_long_remark_is_an_error_naming_the_cell_and_is_not_carried(tmp_path: Path) -> None:
     path = good_school(tmp_path)
-    with edit(path) as wb:
-        cell = _remark_cell(wb, "student_awards_prov_1")
-        ref = cell.coordinate
-        cell.value = "奖" * (MAX_REMARK_CHARS + 1)
+    ref = _type_remark(path, "student_awards_prov_1", "奖" * (MAX_REMARK_CHARS + 1))
     school = read_school(path, CATALOG)
     assert school.remarks == {}
     (found,) = school.findings
@@ -197,10 +199,7 @@ def test_too_long_remark_is_an_error_naming_the_cell_and_is_not_carried(tmp_path
 
 def test_validate_json_names_the_cell_of_a_too_long_remark(tmp_path: Path) -> None:
     path = good_school(tmp_path)
-    with edit(path) as wb:
-        cell = _remark_cell(wb, "teacher_awards_prov_1")
-        ref = cell.coordinate
-        cell.value = "奖" * 300
+    ref = _type_remark(path, "teacher_awards_prov_1", "奖" * 300)
     result = runner.invoke(app, ["validate", str(path), "--json"])
     assert result.exit_code == 1
     (found,) = json.loads(result.output)
@@ -214,10 +213,7 @@ def test_validate_json_names_the_cell_of_a_too_long_remark(tmp_path: Path) -> No
 
 def test_text_on_a_row_that_takes_no_remark_is_a_warning(tmp_path: Path) -> None:
     path = good_school(tmp_path)
-    with edit(path) as wb:
-        cell = _remark_cell(wb, "enrolment")
-        ref = cell.coordinate
-        cell.value = "含五年一贯制"
+    ref = _type_remark(path, "enrolment", "含五年一贯制")
     school = read_school(path, CATALOG)
     assert school.remarks == {}
     (found,) = school.findings

@@ -82,9 +82,12 @@ SMALLEST = _SMALLEST[-1]  # below this a table is split into column blocks (续�
 KEEP_HEIGHT = 0.6 * styles.TEXT_HEIGHT.pt  # a table up to this tall is kept on one page
 
 
-def _needs(grid: Grid, size: float) -> tuple[list[float], list[float], list[float]]:
-    """Per column, in em with padding: the least width (no segment broken), the wished width
-    (headers on two lines at most) and the full width (every cell on one line)."""
+_Needs = tuple[list[float], list[float], list[float]]  # per column: least, wish, full
+
+
+def _cell_needs(grid: Grid) -> tuple[_Needs, list[tuple[int, int, widths.Need]]]:
+    """Per column, in em without padding, the needs of its own cells; and the cells spanning
+    several columns. None depends on the font size, so a table measures its cells once."""
     n = grid.columns
     least, wish, full = [1.0] * n, [1.0] * n, [1.0] * n
     spanning: list[tuple[int, int, widths.Need]] = []
@@ -101,8 +104,15 @@ def _needs(grid: Grid, size: float) -> tuple[list[float], list[float], list[floa
             least[c], wish[c], full[c] = (
                 max(least[c], need.least), max(wish[c], need.wish), max(full[c], need.full),
             )  # fmt: skip
+    return (least, wish, full), spanning
+
+
+def _needs(measured: tuple[_Needs, list[tuple[int, int, widths.Need]]], size: float) -> _Needs:
+    """Per column, in em with padding at `size`: the least width (no segment broken), the wished
+    width (headers on two lines at most) and the full width (every cell on one line)."""
+    cells, spanning = measured
     pad = widths.padding(size)
-    least, wish, full = [[w + pad for w in v] for v in (least, wish, full)]
+    least, wish, full = [[w + pad for w in v] for v in cells]
     for c, span, need in spanning:  # a cell over several columns widens them evenly when it must
         for vector, asked in ((least, need.least), (wish, need.wish), (full, need.full)):
             short = asked + pad - sum(vector[c : c + span])
@@ -120,7 +130,8 @@ def fit_columns(grid: Grid, size: float) -> tuple[list[float], float]:
         scale = sum(grid.widths)
         return [available * w / scale for w in grid.widths], grid.font_size or size
     sizes = [grid.font_size] if grid.font_size else [size, *(s for s in _SMALLEST if s < size)]
-    needs = {pt: _needs(grid, pt) for pt in sizes}  # least, wish, full
+    measured = _cell_needs(grid)
+    needs = {pt: _needs(measured, pt) for pt in sizes}  # least, wish, full
     # one line everywhere at the configured size; else headers on two lines and labels on few,
     # at the largest size that allows it; else every column at its least
     tries = [(2, sizes[0]), *((1, pt) for pt in sizes), *((0, pt) for pt in sizes)]
@@ -133,7 +144,7 @@ def fit_columns(grid: Grid, size: float) -> tuple[list[float], float]:
 
 def least_widths(grid: Grid) -> list[float]:
     """Each column's least width in em (with padding): no segment of a cell broken."""
-    return _needs(grid, SMALLEST)[0]
+    return _needs(_cell_needs(grid), SMALLEST)[0]
 
 
 def column_least(texts: Sequence[str]) -> float:
@@ -146,7 +157,11 @@ def column_least(texts: Sequence[str]) -> float:
 
 def fits(grid: Grid) -> bool:
     """Whether the columns fit the text width at the smallest size, no segment broken."""
-    return grid.widths is not None or sum(least_widths(grid)) * SMALLEST <= styles.TEXT_WIDTH.pt + 1e-6
+    return grid.widths is not None or _fit_at_smallest(least_widths(grid))
+
+
+def _fit_at_smallest(least: Sequence[float]) -> bool:
+    return bool(sum(least) * SMALLEST <= styles.TEXT_WIDTH.pt + 1e-6)
 
 
 def column_blocks(lead: float, columns: Sequence[float], cuts: set[int] | None = None) -> list[range]:
@@ -180,9 +195,11 @@ def column_blocks(lead: float, columns: Sequence[float], cuts: set[int] | None =
 def split_columns(grid: Grid, lead: int) -> list[Grid]:
     """`grid` as it is when its columns fit at the smallest size; else as column blocks (续表),
     each repeating the first `lead` columns, all at the smallest size, the note under the last."""
-    if fits(grid):
+    if grid.widths is not None:
         return [grid]
-    least = least_widths(grid)
+    least = least_widths(grid)  # measured once: whether it fits, and where blocks may end
+    if _fit_at_smallest(least):
+        return [grid]
     inside = _spanned(grid)
     cuts = {c - lead for c in range(lead + 1, grid.columns) if c not in inside}
     blocks = column_blocks(sum(least[:lead]), least[lead:], cuts)

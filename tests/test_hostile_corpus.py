@@ -151,6 +151,12 @@ def test_a_sheet_is_measured_from_its_xml_before_anything_is_allocated(
     assert (("sheet_too_large", "计分卡", None) in found) == refused
 
 
+def test_a_far_cell_written_with_a_line_break_before_its_reference_is_refused(tmp_path: Path) -> None:
+    far = b'<row\nr="1048576"><c\nr="XFD1048576"><v>1</v></c></row></sheetData>'
+    path = edit_sheet(one_school(tmp_path), "计分卡", lambda xml: xml.replace(b"</sheetData>", far, 1))
+    assert ("sheet_too_large", "计分卡", None) in codes(path)
+
+
 def test_a_huge_sheet_among_many_is_named_and_the_rest_are_built(tmp_path: Path) -> None:
     folder = example_copy(tmp_path / "in")
     append_cell(folder / SCHOOL, "计分卡", "XFD1048576")

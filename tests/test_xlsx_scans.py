@@ -53,9 +53,16 @@ def sheet_parts(draw: st.DrawFn) -> bytes:
 @given(sheet_parts())
 def test_a_usual_sheet_part_is_within_every_sheet_budget(xml: bytes) -> None:
     if xlsx._usual(xml):
-        assert xlsx._plainly_small(xml)
         rows, cols, count = xlsx._extent(xml)
         assert rows <= MAX_SHEET_ROWS and cols <= MAX_SHEET_COLUMNS and count <= MAX_SHEET_CELLS
+
+
+def test_a_reference_after_other_whitespace_is_measured_in_full() -> None:
+    """`<c\nr="XFD1048576">` is a far cell as much as `<c r="XFD1048576">` is."""
+    for space in (b" ", b"\n", b"\t", b"  "):
+        xml = b'<worksheet><sheetData><row%sr="1048576"><c%sr="XFD1048576"><v>1</v></c></row></sheetData></worksheet>' % (space, space)  # fmt: skip
+        assert not xlsx._usual(xml)
+        assert xlsx._extent(xml)[:2] == (1048576, 16384)
 
 
 def test_the_usual_sheet_parts_pass_the_quick_test() -> None:

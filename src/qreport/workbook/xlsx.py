@@ -62,7 +62,6 @@ _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>/]*)(?:/>|>(.*?)</(?:\w
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
-_FAR_REF = re.compile(rb' r="(?:[A-Za-z]{2,}|[A-Za-z]*[1-9][0-9]{4,})')  # column AA+ or row 10000+
 # The usual sheet part, each found by a literal search: a cell or row tag not led by its reference,
 # and a reference other than one letter and at most four digits (column Z, row 9999 at most).
 _CELL_WITHOUT_REF = re.compile(rb'<c(?![\w:.-]| r=")')
@@ -72,7 +71,7 @@ _PREFIXED = re.compile(rb":(?:c |row)")
 # literal searches as compiled patterns: several times faster than `in` for needles this short
 _PREFIXED_F = re.compile(rb":f")
 _ERROR_TYPE = re.compile(rb't="e"')
-_ANY_REF = re.compile(rb' r="([A-Za-z]*)([0-9]+)"')
+_ANY_REF = re.compile(rb'\sr="([A-Za-z]*)([0-9]+)"')
 _STYLE_ATTR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\ss="(\d+)"')
 
 
@@ -293,13 +292,11 @@ def _extent(xml: bytes) -> tuple[int, int, int]:
     """(rows, columns, cells) a sheet part asks for, read from its XML before calamine allocates a
     dense grid for it: one cell at XFD1048576 would otherwise cost terabytes. Rows and cells without
     a reference are placed after the one before, so they count as extending the range."""
-    if b":c " in xml or b":row" in xml:  # namespace prefixes: the slower, general count
-        cells, rows = len(_CELL_TAG.findall(xml)), len(_ROW_TAG.findall(xml))
-    else:
-        cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-        rows = xml.count(b"<row ") + xml.count(b"<row>") + xml.count(b"<row/>")
-    # r="5" of rows and r="B5" of cells, in one pass; a reference the pattern misses (other
-    # whitespace before it) counts as missing, which only widens the bound
+    # only unusual parts come here (`_usual` passes the rest): every tag counts, whatever the
+    # whitespace or prefix, since a cell written `<c\nr="XFD1048576">` asks for as much as any
+    cells, rows = len(_CELL_TAG.findall(xml)), len(_ROW_TAG.findall(xml))
+    # r="5" of rows and r="B5" of cells, in one pass; a reference the pattern misses counts as
+    # missing, which only widens the bound
     refs = _ANY_REF.findall(xml)
     max_row = max((int(digits) for _letters, digits in refs), default=0)
     letters = {col for col, _digits in refs if col}
@@ -317,7 +314,8 @@ def _extent(xml: bytes) -> tuple[int, int, int]:
 def _usual(xml: bytes) -> bool:
     """The sheet part Excel, WPS and openpyxl write, in four literal searches: every cell and row tag
     led by its reference, no namespace prefix, each reference within column Z and row 9999, and too
-    few bytes for more cells than the budget (a cell takes at least 3). Implies `_plainly_small`."""
+    few bytes for more cells than the budget (a cell takes at least 3). Anything else is measured in
+    full by `_extent`."""
     return (
         len(xml) <= 3 * MAX_SHEET_CELLS
         and _CELL_WITHOUT_REF.search(xml) is None
@@ -327,27 +325,8 @@ def _usual(xml: bytes) -> bool:
     )
 
 
-def _plainly_small(xml: bytes) -> bool:
-    """True for the usual sheet part, cheaply: every row and cell carries its reference first (as
-    Excel, WPS and openpyxl write them), none reaches row 10,000 or column AA, and the cells are
-    within budget. Anything else is measured in full by `_extent`."""
-    if _usual(xml):
-        return True
-    cells = xml.count(b"<c ")
-    return (
-        cells <= MAX_SHEET_CELLS
-        and xml.count(b'<c r="') == cells
-        and xml.count(b"<row ") == xml.count(b'<row r="')
-        and b"<c>" not in xml
-        and b"<c/>" not in xml
-        and b":c " not in xml
-        and b":row" not in xml
-        and _FAR_REF.search(xml) is None
-    )
-
-
 def _check_extent(path: Path, name: str, xml: bytes) -> None:
-    if _plainly_small(xml):
+    if _usual(xml):
         return
     rows, cols, cells = _extent(xml)
     if rows > MAX_SHEET_ROWS or cols > MAX_SHEET_COLUMNS or cells > MAX_SHEET_CELLS:

@@ -106,4 +106,4 @@ def build_from_datasets(paths: Sequence[Path], *, config_path: Path | None = Non
     dataset.findings += coverage_findings(dataset, catalog)
     outline = load_outline(config.resolve(config.report.outline) if config.report.outline else None)
     return BuildResult(dataset=dataset, config=config, catalog=catalog, outline=outline,
-                       sources=[("下级数据集", Path(p)) for p in paths])  # fmt: skip
+                       sources=[(_LOWER, Path(p)) for p in paths])  # fmt: skip

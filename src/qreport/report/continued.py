@@ -20,16 +20,14 @@ from typing import cast
 from lxml import etree
 
 from qreport.report import styles
-from qreport.report.pdf import convert_to_pdf
+from qreport.report.pdf import BODY_PART, W_NS, convert_to_pdf, parse_part
 from qreport.report.wordml.grid import continued_caption
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_BODY_PART = "word/document.xml"
 MAX_PASSES = 4  # layouts; each split table gains a 续表 line per page, which may push a row on
 
 
 def _w(tag: str) -> str:
-    return f"{{{_W}}}{tag}"
+    return f"{{{W_NS}}}{tag}"
 
 
 def convert_with_continued_tables(docx: Path, pdf: Path, *, shown: Path | None = None) -> list[str]:
@@ -121,13 +119,13 @@ def apply(docx: bytes, plan: Plan) -> bytes:
     with zipfile.ZipFile(io.BytesIO(docx)) as zin:
         infos = zin.infolist()
         parts = {info.filename: zin.read(info) for info in infos}
-    root = _document(docx)
+    root = parse_part(parts[BODY_PART])
     body = _body(root)
     if body is not None:
         for k, tbl in enumerate(list(body.iterchildren(_w("tbl")))):
             if k in plan:
                 _split(tbl, plan[k])
-    parts[_BODY_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts[BODY_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in infos:
@@ -137,9 +135,8 @@ def apply(docx: bytes, plan: Plan) -> bytes:
 
 def _document(docx: bytes) -> etree._Element:
     with zipfile.ZipFile(io.BytesIO(docx)) as zin:
-        xml = zin.read(_BODY_PART)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    return etree.fromstring(xml, parser)
+        xml = zin.read(BODY_PART)
+    return parse_part(xml)
 
 
 def _body(root: etree._Element) -> etree._Element | None:

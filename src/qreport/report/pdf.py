@@ -138,9 +138,9 @@ def convert_to_pdf(
 
 # -- preparing the copy ------------------------------------------------------------------------------
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_BODY_PART = "word/document.xml"
+BODY_PART = "word/document.xml"
 
 
 def _prepare_copy(docx: Path, target: Path, *, mark_tables: bool = False) -> list[str]:
@@ -159,11 +159,11 @@ def _prepare_copy(docx: Path, target: Path, *, mark_tables: bool = False) -> lis
             used = set().union(*(pdffonts.fonts_named(parts[n]) for n in xml_parts))
             subs = pdffonts.substitutions(used, pdffonts.installed_families())
             changed: dict[str, bytes] = {}
-            tocs = _fill_empty_tocs(parts[_BODY_PART])
+            tocs = _fill_empty_tocs(parts[BODY_PART])
             if tocs is not None:
-                changed[_BODY_PART] = tocs
+                changed[BODY_PART] = tocs
             if mark_tables:
-                changed[_BODY_PART] = _mark_tables(changed.get(_BODY_PART, parts[_BODY_PART]))
+                changed[BODY_PART] = _mark_tables(changed.get(BODY_PART, parts[BODY_PART]))
             for name in xml_parts if subs else ():
                 fixed = pdffonts.substitute(changed.get(name, parts[name]), subs)
                 if fixed is not None:
@@ -182,22 +182,26 @@ def _prepare_copy(docx: Path, target: Path, *, mark_tables: bool = False) -> lis
 TABLE_MARK = "qreport_table_"  # bookmarks by which the helper finds each table of the body
 
 
+def parse_part(xml: bytes) -> etree._Element:
+    """A part of a .docx of ours, parsed without entities or network (the one parser of this module)."""
+    return etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+
+
 def _mark_tables(xml: bytes) -> bytes:
     """`xml` with a bookmark in the first paragraph of each table of the body, so the helper can
     report where the table's rows fall."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    root = etree.fromstring(xml, parser)
-    body = root.find(f"{{{_W}}}body")
-    for k, tbl in enumerate(body.iterchildren(f"{{{_W}}}tbl") if body is not None else ()):
-        paragraph = tbl.find(f".//{{{_W}}}p")
+    root = parse_part(xml)
+    body = root.find(f"{{{W_NS}}}body")
+    for k, tbl in enumerate(body.iterchildren(f"{{{W_NS}}}tbl") if body is not None else ()):
+        paragraph = tbl.find(f".//{{{W_NS}}}p")
         if paragraph is None:
             continue
-        start = etree.Element(f"{{{_W}}}bookmarkStart")
-        start.set(f"{{{_W}}}id", str(900000 + k))
-        start.set(f"{{{_W}}}name", f"{TABLE_MARK}{k}")
-        end = etree.Element(f"{{{_W}}}bookmarkEnd")
-        end.set(f"{{{_W}}}id", str(900000 + k))
-        ppr = paragraph.find(f"{{{_W}}}pPr")
+        start = etree.Element(f"{{{W_NS}}}bookmarkStart")
+        start.set(f"{{{W_NS}}}id", str(900000 + k))
+        start.set(f"{{{W_NS}}}name", f"{TABLE_MARK}{k}")
+        end = etree.Element(f"{{{W_NS}}}bookmarkEnd")
+        end.set(f"{{{W_NS}}}id", str(900000 + k))
+        ppr = paragraph.find(f"{{{W_NS}}}pPr")
         at = 0 if ppr is None else paragraph.index(ppr) + 1
         paragraph.insert(at, end)
         paragraph.insert(at, start)
@@ -206,13 +210,12 @@ def _mark_tables(xml: bytes) -> bytes:
 
 def _fill_empty_tocs(xml: bytes) -> bytes | None:
     """`xml` with placeholder results in empty TOC fields, or None when none is empty."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    root = etree.fromstring(xml, parser)
+    root = parse_part(xml)
     changed = False
 
     # Complex fields (w:fldChar begin/separate/end), which may nest and span paragraphs.
     stack: list[dict[str, Any]] = []
-    for el in list(root.iter(f"{{{_W}}}fldChar", f"{{{_W}}}instrText", f"{{{_W}}}t")):
+    for el in list(root.iter(f"{{{W_NS}}}fldChar", f"{{{W_NS}}}instrText", f"{{{W_NS}}}t")):
         tag = etree.QName(el).localname
         if tag == "t":
             if el.text:
@@ -223,7 +226,7 @@ def _fill_empty_tocs(xml: bytes) -> bytes | None:
             if stack and not stack[-1]["in_result"]:
                 stack[-1]["instr"] += el.text or ""
         else:
-            kind = el.get(f"{{{_W}}}fldCharType")
+            kind = el.get(f"{{{W_NS}}}fldCharType")
             if kind == "begin":
                 stack.append({"instr": "", "in_result": False, "has_text": False})
             elif kind == "separate" and stack:
@@ -238,11 +241,11 @@ def _fill_empty_tocs(xml: bytes) -> bytes | None:
                     changed = True
 
     # Simple fields: <w:fldSimple w:instr="TOC …"/> becomes a complex field with a result.
-    for simple in list(root.iter(f"{{{_W}}}fldSimple")):
-        instr = simple.get(f"{{{_W}}}instr", "")
-        if not _is_toc(instr) or any(t.text for t in simple.iter(f"{{{_W}}}t")):
+    for simple in list(root.iter(f"{{{W_NS}}}fldSimple")):
+        instr = simple.get(f"{{{W_NS}}}instr", "")
+        if not _is_toc(instr) or any(t.text for t in simple.iter(f"{{{W_NS}}}t")):
             continue
-        instr_text = etree.Element(f"{{{_W}}}instrText")
+        instr_text = etree.Element(f"{{{W_NS}}}instrText")
         instr_text.set(_XML_SPACE, "preserve")
         instr_text.text = instr
         runs = [
@@ -268,19 +271,19 @@ def _is_toc(instr: str) -> bool:
 
 
 def _fld_char(kind: str) -> etree._Element:
-    el = etree.Element(f"{{{_W}}}fldChar")
-    el.set(f"{{{_W}}}fldCharType", kind)
+    el = etree.Element(f"{{{W_NS}}}fldChar")
+    el.set(f"{{{W_NS}}}fldCharType", kind)
     return el
 
 
 def _run(child: etree._Element) -> etree._Element:
-    run = etree.Element(f"{{{_W}}}r")
+    run = etree.Element(f"{{{W_NS}}}r")
     run.append(child)
     return run
 
 
 def _placeholder_run() -> etree._Element:
-    text = etree.Element(f"{{{_W}}}t")
+    text = etree.Element(f"{{{W_NS}}}t")
     text.set(_XML_SPACE, "preserve")
     text.text = " "
     return _run(text)

@@ -166,8 +166,9 @@ class _Reader:
                         school.na.setdefault(which, set()).add(ind.id)
                 refs.put(ind.id, which, sheet.name, row, col)
             remarks = self.catalog.remarks.get(ind.table)
-            if remarks is not None and norm(remarks.header) in columns:
-                self._remark(sheet, row, columns[norm(remarks.header)], ind, remarks, school)
+            remark_col = None if remarks is None else columns.get(norm(remarks.header))
+            if remarks is not None and remark_col is not None:
+                self._remark(sheet, row, remark_col, ind, remarks, school)
             sample_col = columns.get(norm(layout.SAMPLE_HEADER))
             if sample_col is not None:
                 school.samples[ind.id] = self._sample(sheet, row, sample_col, ind)
